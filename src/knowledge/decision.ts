@@ -1,0 +1,152 @@
+/**
+ * From a ranking to a decision. A small logistic model turns ranking features into the probability that the
+ * best guide really answers the question; it is fitted when the index is built, by asking every sample
+ * question (and every out-of-scope example) with its own entry left out. That probability is the reported
+ * confidence, and the threshold that separates `answered` from `uncovered` is chosen on the same data.
+ */
+import { isGuideTarget, OOS_PREFIX, SMALLTALK_PREFIX } from './entries.js';
+import type { TargetScore } from './ranking.js';
+
+export interface RankingSummary {
+  best?: TargetScore;
+  second?: TargetScore;
+  guides: TargetScore[];
+  outOfScope?: TargetScore;
+  smalltalk?: TargetScore;
+}
+
+export function summarize(ranked: readonly TargetScore[]): RankingSummary {
+  const guides = ranked.filter((r) => isGuideTarget(r.target));
+  return {
+    best: guides[0],
+    second: guides[1],
+    guides,
+    outOfScope: ranked.find((r) => r.target.startsWith(OOS_PREFIX)),
+    smalltalk: ranked.find((r) => r.target.startsWith(SMALLTALK_PREFIX)),
+  };
+}
+
+export const FEATURE_NAMES = [
+  'score',
+  'margin',
+  'lexical',
+  'vector',
+  'coverage',
+  'oosGap',
+  'knownShare',
+  'contentWords',
+] as const;
+
+export interface QueryInfo {
+  known: number;
+  total: number;
+  contentTokens: readonly string[];
+}
+
+export function featureVector(summary: RankingSummary, info: QueryInfo): number[] {
+  const b = summary.best;
+  if (!b) return FEATURE_NAMES.map(() => 0);
+  const s2 = summary.second?.score ?? 0;
+  const oos = summary.outOfScope?.score ?? 0;
+  return [
+    b.score,
+    b.score - s2,
+    b.lexical,
+    b.vector,
+    b.coverage,
+    b.score - oos,
+    info.total > 0 ? info.known / info.total : 0,
+    Math.log1p(info.contentTokens.length),
+  ];
+}
+
+export interface Calibration {
+  features: readonly string[];
+  weights: number[];
+  bias: number;
+  mean: number[];
+  std: number[];
+  threshold: number;
+  samples: number;
+  /** Share of calibration samples decided correctly at the chosen threshold. */
+  accuracy: number;
+}
+
+export interface CalibrationSample {
+  x: number[];
+  /** 1 when answering with the best guide is right. */
+  y: 0 | 1;
+}
+
+const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
+
+export function predict(cal: Calibration, x: readonly number[]): number {
+  let z = cal.bias;
+  for (let i = 0; i < x.length; i++) z += cal.weights[i]! * ((x[i]! - cal.mean[i]!) / cal.std[i]!);
+  return sigmoid(z);
+}
+
+/** A fallback used only when there is nothing to calibrate on (an almost empty knowledge base). */
+export function defaultCalibration(): Calibration {
+  const n = FEATURE_NAMES.length;
+  const weights = new Array<number>(n).fill(0);
+  weights[0] = 4;
+  weights[5] = 3;
+  return {
+    features: FEATURE_NAMES,
+    weights,
+    bias: -1.5,
+    mean: new Array<number>(n).fill(0),
+    std: new Array<number>(n).fill(1),
+    threshold: 0.5,
+    samples: 0,
+    accuracy: 0,
+  };
+}
+
+export function fitCalibration(samples: readonly CalibrationSample[], iterations = 800): Calibration {
+  const positives = samples.filter((s) => s.y === 1).length;
+  if (samples.length < 20 || positives === 0 || positives === samples.length) return defaultCalibration();
+  const n = FEATURE_NAMES.length;
+  const mean = new Array<number>(n).fill(0);
+  const std = new Array<number>(n).fill(0);
+  for (const s of samples) s.x.forEach((v, i) => (mean[i]! += v / samples.length));
+  for (const s of samples) s.x.forEach((v, i) => (std[i]! += (v - mean[i]!) ** 2 / samples.length));
+  for (let i = 0; i < n; i++) std[i] = Math.sqrt(std[i]!) || 1;
+  const xs = samples.map((s) => s.x.map((v, i) => (v - mean[i]!) / std[i]!));
+  // Balance the classes so the rare one (usually "wrong answer") is not ignored.
+  const wPos = samples.length / (2 * positives);
+  const wNeg = samples.length / (2 * (samples.length - positives));
+  const weights = new Array<number>(n).fill(0);
+  let bias = 0;
+  const lr = 0.3;
+  const l2 = 1e-3;
+  for (let it = 0; it < iterations; it++) {
+    const grad = new Array<number>(n).fill(0);
+    let gBias = 0;
+    xs.forEach((x, k) => {
+      let z = bias;
+      for (let i = 0; i < n; i++) z += weights[i]! * x[i]!;
+      const y = samples[k]!.y;
+      const err = (sigmoid(z) - y) * (y === 1 ? wPos : wNeg);
+      for (let i = 0; i < n; i++) grad[i]! += err * x[i]!;
+      gBias += err;
+    });
+    for (let i = 0; i < n; i++) weights[i]! -= lr * (grad[i]! / xs.length + l2 * weights[i]!);
+    bias -= (lr * gBias) / xs.length;
+  }
+  const cal: Calibration = { features: FEATURE_NAMES, weights, bias, mean, std, threshold: 0.5, samples: samples.length, accuracy: 0 };
+  // Pick the threshold that decides the most samples correctly, within a sane band.
+  const probs = samples.map((s) => predict(cal, s.x));
+  let best = { threshold: 0.5, correct: -1 };
+  for (let t = 0.2; t <= 0.8001; t += 0.02) {
+    let correct = 0;
+    probs.forEach((p, k) => {
+      if ((p >= t ? 1 : 0) === samples[k]!.y) correct++;
+    });
+    if (correct > best.correct) best = { threshold: Number(t.toFixed(2)), correct };
+  }
+  cal.threshold = best.threshold;
+  cal.accuracy = best.correct / samples.length;
+  return cal;
+}

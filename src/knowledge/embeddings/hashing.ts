@@ -1,0 +1,100 @@
+/**
+ * The default, fully offline embedder. A text becomes a signed feature-hashed vector of its syllables,
+ * syllable bigrams and character trigrams, each weighted by an inverse document frequency learned from the
+ * knowledge base itself. Character trigrams make it tolerant of typos; nothing is downloaded.
+ */
+import { Embeddings } from '@langchain/core/embeddings';
+import { charTrigrams, contentTokens, isStopword, syllableBigrams, tokenize } from '../../text/normalize.js';
+
+export interface HashingEmbeddingsState {
+  dimensions: number;
+  documentCount: number;
+  documentFrequency: Record<string, number>;
+}
+
+function fnv1a(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) {
+    h ^= text.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** Features of a text with their raw weights before IDF. */
+export function textFeatures(text: string): Map<string, number> {
+  const tokens = tokenize(text);
+  const features = new Map<string, number>();
+  const add = (f: string, w: number) => features.set(f, (features.get(f) ?? 0) + w);
+  for (const t of tokens) add(`w:${t}`, isStopword(t) ? 0.25 : 1);
+  for (const bg of syllableBigrams(contentTokens(tokens))) add(`b:${bg}`, 1);
+  for (const t of contentTokens(tokens)) {
+    if (t.length < 3) continue;
+    for (const tri of charTrigrams(t)) add(`c:${tri}`, 0.35);
+  }
+  return features;
+}
+
+export class HashingEmbeddings extends Embeddings {
+  readonly id: string;
+  private readonly dimensions: number;
+  private documentCount = 0;
+  private readonly documentFrequency = new Map<string, number>();
+
+  constructor(options: { dimensions?: number; state?: HashingEmbeddingsState } = {}) {
+    super({});
+    this.dimensions = options.state?.dimensions ?? options.dimensions ?? 512;
+    this.id = `hashing-v1-${this.dimensions}`;
+    if (options.state) {
+      this.documentCount = options.state.documentCount;
+      for (const [f, n] of Object.entries(options.state.documentFrequency)) this.documentFrequency.set(f, n);
+    }
+  }
+
+  get dimension(): number {
+    return this.dimensions;
+  }
+
+  /** Learns document frequencies from the corpus the index is built on. */
+  fit(texts: readonly string[]): void {
+    this.documentCount = texts.length;
+    this.documentFrequency.clear();
+    for (const text of texts) {
+      for (const f of textFeatures(text).keys()) this.documentFrequency.set(f, (this.documentFrequency.get(f) ?? 0) + 1);
+    }
+  }
+
+  state(): HashingEmbeddingsState {
+    return {
+      dimensions: this.dimensions,
+      documentCount: this.documentCount,
+      documentFrequency: Object.fromEntries(this.documentFrequency),
+    };
+  }
+
+  private idf(feature: string): number {
+    const df = this.documentFrequency.get(feature) ?? 0;
+    return Math.log(1 + (this.documentCount + 1) / (df + 1));
+  }
+
+  embedSync(text: string): number[] {
+    const vec = new Float64Array(this.dimensions);
+    for (const [feature, weight] of textFeatures(text)) {
+      const h = fnv1a(feature);
+      const sign = h & 1 ? 1 : -1;
+      vec[(h >>> 1) % this.dimensions]! += sign * weight * this.idf(feature);
+    }
+    let norm = 0;
+    for (const v of vec) norm += v * v;
+    norm = Math.sqrt(norm) || 1;
+    return Array.from(vec, (v) => v / norm);
+  }
+
+  override async embedDocuments(documents: string[]): Promise<number[][]> {
+    return documents.map((d) => this.embedSync(d));
+  }
+
+  override async embedQuery(document: string): Promise<number[]> {
+    return this.embedSync(document);
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * Vietnamese text processing for matching: NFC → lower case → diacritic folding → abbreviation expansion →
+ * Telex repair → syllable tokens. Questions and guides go through the same pipeline, so the two meet whether
+ * or not the citizen typed diacritics.
+ */
+import { foldDiacritics, toNfcLower } from './fold.js';
+import { PHRASE_SYNONYMS, TOKEN_EXPANSIONS } from './abbreviations.js';
+import { repairTelex } from './telex.js';
+import { STOPWORDS } from './stopwords.js';
+
+const NON_WORD = /[^a-z0-9]+/g;
+
+/** Splits folded text into raw tokens: letters and digits only. */
+function rawTokens(folded: string): string[] {
+  return folded.replace(NON_WORD, ' ').trim().split(/\s+/).filter(Boolean);
+}
+
+function applyPhraseSynonyms(tokens: string[]): string[] {
+  let text = ` ${tokens.join(' ')} `;
+  for (const [from, to] of PHRASE_SYNONYMS) {
+    if (text.includes(` ${from} `)) text = text.split(` ${from} `).join(` ${to} `);
+  }
+  return text.trim().split(' ').filter(Boolean);
+}
+
+/** Letters glued to digits are split ("muc2" stays an abbreviation; "200k" → "200 k"). */
+function splitAlnum(token: string): string[] {
+  if (TOKEN_EXPANSIONS[token] !== undefined) return [token];
+  const parts = token.match(/[a-z]+|[0-9]+/g);
+  return parts ?? [token];
+}
+
+/** The full pipeline: returns folded, expanded syllable tokens (stopwords kept). */
+export function tokenize(text: string): string[] {
+  const folded = foldDiacritics(toNfcLower(text));
+  const out: string[] = [];
+  for (const raw of rawTokens(folded)) {
+    for (const piece of splitAlnum(raw)) {
+      const expansion = TOKEN_EXPANSIONS[piece];
+      if (expansion !== undefined) {
+        out.push(...expansion.split(' '));
+        continue;
+      }
+      const repaired = /^[a-z]+$/.test(piece) ? repairTelex(piece) : piece;
+      const again = TOKEN_EXPANSIONS[repaired];
+      if (again !== undefined && repaired !== piece) out.push(...again.split(' '));
+      else out.push(repaired);
+    }
+  }
+  return applyPhraseSynonyms(out);
+}
+
+/** Normalised text for display or hashing: the tokens joined by single spaces. */
+export function normalizeText(text: string): string {
+  return tokenize(text).join(' ');
+}
+
+export function isStopword(token: string): boolean {
+  return STOPWORDS.has(token);
+}
+
+/** Tokens without stopwords: the words that carry the meaning of a question. */
+export function contentTokens(tokens: readonly string[]): string[] {
+  return tokens.filter((t) => !STOPWORDS.has(t));
+}
+
+/** Adjacent syllable pairs ("dang_ky", "ky_muc"); Vietnamese words are mostly two syllables. */
+export function syllableBigrams(tokens: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i + 1 < tokens.length; i++) out.push(`${tokens[i]}_${tokens[i + 1]}`);
+  return out;
+}
+
+/** Character trigrams of one token with boundary marks, for typo tolerance ("khaorn" ~ "khoan"). */
+export function charTrigrams(token: string): string[] {
+  const padded = `<${token}>`;
+  if (padded.length <= 3) return [padded];
+  const out: string[] = [];
+  for (let i = 0; i + 3 <= padded.length; i++) out.push(padded.slice(i, i + 3));
+  return out;
+}

@@ -1,0 +1,29 @@
+/**
+ * Repairs leftovers of the Telex input method in folded tokens: a tone key typed after the syllable
+ * ("kichs" → "kich", "hoatj" → "hoat"), doubled vowels for circumflex ("tooi" → "toi"), "dd" for đ and
+ * "w" for horn/breve ("tuw" → "tu"). Only applied when the token is not already a plausible syllable.
+ */
+
+const VALID_SYLLABLE =
+  /^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|b|c|d|g|h|k|l|m|n|p|r|s|t|v|x)?[aeiouy]{1,3}(ng|nh|ch|c|m|n|p|t)?$/;
+
+export function isPlausibleSyllable(token: string): boolean {
+  return VALID_SYLLABLE.test(token);
+}
+
+export function repairTelex(token: string): string {
+  if (token.length < 3 || /\d/.test(token) || isPlausibleSyllable(token)) return token;
+  let t = token;
+  if (t.startsWith('dd')) t = t.slice(1);
+  t = t.replace(/([aeo])\1/g, '$1').replace(/([aeiouy])w/g, '$1').replace(/^w/, 'u');
+  if (!isPlausibleSyllable(t) && /[sfrxj]$/.test(t)) {
+    const stripped = t.slice(0, -1);
+    if (isPlausibleSyllable(stripped)) t = stripped;
+  }
+  // A tone key typed in the middle: "hoatj" handled above, "kihc" is a plain typo and left alone.
+  if (!isPlausibleSyllable(t)) {
+    const inner = t.replace(/([aeiouy])[sfrxj](?=[a-z])/g, '$1');
+    if (isPlausibleSyllable(inner)) t = inner;
+  }
+  return isPlausibleSyllable(t) ? t : token;
+}
