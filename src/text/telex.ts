@@ -4,11 +4,15 @@
  * "w" for horn/breve ("tuw" → "tu"). Only applied when the token is not already a plausible syllable.
  */
 
-const VALID_SYLLABLE =
-  /^(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|b|c|d|g|h|k|l|m|n|p|r|s|t|v|x)?[aeiouy]{1,3}(ng|nh|ch|c|m|n|p|t)?$/;
+const ONSET = '(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|b|c|d|g|h|k|l|m|n|p|r|s|t|v|x)?';
+const NUCLEI =
+  'a|e|i|o|u|y|ai|ao|au|ay|eo|eu|ia|ie|iu|oa|oe|oi|ua|ue|ui|uo|uu|uy|ye|ieu|yeu|oai|oay|oao|oeo|uai|uay|uoi|uou|uya|uye|uyu|uoi';
+const VALID_SYLLABLE = new RegExp(`^${ONSET}(${NUCLEI})(ng|nh|ch|c|m|n|p|t)?$`);
+/** "oo" only occurs before ng/c (boong, xoong, moóc). */
+const DOUBLE_O = /^(b|x|m|s|c|g|h|l|n|t)?oo(ng|c)$/;
 
 export function isPlausibleSyllable(token: string): boolean {
-  return VALID_SYLLABLE.test(token);
+  return VALID_SYLLABLE.test(token) || DOUBLE_O.test(token);
 }
 
 export function repairTelex(token: string): string {
