@@ -62,22 +62,32 @@ export class Bm25Index {
     return Math.log(1 + (this.size + 0.5) / 0.5);
   }
 
-  /** Scores every entry containing a query term; `weights` scales a term (e.g. stopwords, bigrams). */
-  score(queryTerms: readonly string[], termWeight: (term: string) => number = () => 1): Map<number, number> {
-    const scores = new Map<number, number>();
-    const unique = new Set(queryTerms);
-    for (const term of unique) {
+  /**
+   * Scores every entry containing a query term into `scores` (indexed by entry) and returns the entries
+   * touched. `termWeight` scales a term (stopwords, bigrams). Typed arrays keep this fast on large bases.
+   */
+  score(
+    queryTerms: readonly string[],
+    termWeight: (term: string) => number = () => 1,
+    scores: Float64Array = new Float64Array(this.size),
+  ): { scores: Float64Array; touched: number[] } {
+    const touched: number[] = [];
+    for (const term of new Set(queryTerms)) {
       const posting = this.postings.get(term);
       if (!posting) continue;
-      const w = this.idfs.get(term)! * termWeight(term);
+      const weight = termWeight(term);
+      if (weight === 0) continue;
+      const w = this.idfs.get(term)! * weight;
       const { docs, tfs } = posting;
+      const k1 = this.k1;
       for (let i = 0; i < docs.length; i++) {
         const doc = docs[i]!;
         const tf = tfs[i]!;
-        const norm = tf + this.k1 * (1 - this.b + (this.b * this.docLengths[doc]!) / this.avgLength);
-        scores.set(doc, (scores.get(doc) ?? 0) + (w * tf * (this.k1 + 1)) / norm);
+        const norm = tf + k1 * (1 - this.b + (this.b * this.docLengths[doc]!) / this.avgLength);
+        if (scores[doc] === 0) touched.push(doc);
+        scores[doc]! += (w * tf * (k1 + 1)) / norm;
       }
     }
-    return scores;
+    return { scores, touched };
   }
 }

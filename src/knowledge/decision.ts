@@ -26,16 +26,12 @@ export function summarize(ranked: readonly TargetScore[]): RankingSummary {
   };
 }
 
-export const FEATURE_NAMES = [
-  'score',
-  'margin',
-  'lexical',
-  'vector',
-  'coverage',
-  'oosGap',
-  'knownShare',
-  'contentWords',
-] as const;
+/**
+ * Few features on purpose: how far the best guide beats the best out-of-scope subject, and its own score.
+ * Richer sets (margins, lexical/vector parts, coverage) fitted better on calibration data and generalised
+ * worse on held-out questions.
+ */
+export const FEATURE_NAMES = ['oosGap', 'score'] as const;
 
 export interface QueryInfo {
   known: number;
@@ -48,16 +44,9 @@ export function featureVector(summary: RankingSummary, info: QueryInfo): number[
   if (!b) return FEATURE_NAMES.map(() => 0);
   const s2 = summary.second?.score ?? 0;
   const oos = summary.outOfScope?.score ?? 0;
-  return [
-    b.score,
-    b.score - s2,
-    b.lexical,
-    b.vector,
-    b.coverage,
-    b.score - oos,
-    info.total > 0 ? info.known / info.total : 0,
-    Math.log1p(info.contentTokens.length),
-  ];
+  void info;
+  void s2;
+  return [b.score - oos, b.score];
 }
 
 export interface Calibration {
@@ -90,8 +79,8 @@ export function predict(cal: Calibration, x: readonly number[]): number {
 export function defaultCalibration(): Calibration {
   const n = FEATURE_NAMES.length;
   const weights = new Array<number>(n).fill(0);
-  weights[0] = 4;
-  weights[5] = 3;
+  weights[0] = 3;
+  weights[1] = 2;
   return {
     features: FEATURE_NAMES,
     weights,
@@ -112,11 +101,11 @@ export function fitCalibration(samples: readonly CalibrationSample[], iterations
   const std = new Array<number>(n).fill(0);
   for (const s of samples) s.x.forEach((v, i) => (mean[i]! += v / samples.length));
   for (const s of samples) s.x.forEach((v, i) => (std[i]! += (v - mean[i]!) ** 2 / samples.length));
-  for (let i = 0; i < n; i++) std[i] = Math.sqrt(std[i]!) || 1;
+  for (let i = 0; i < n; i++) std[i] = Math.sqrt(std[i]!) > 1e-6 ? Math.sqrt(std[i]!) : 1;
   const xs = samples.map((s) => s.x.map((v, i) => (v - mean[i]!) / std[i]!));
-  // Balance the classes so the rare one (usually "wrong answer") is not ignored.
-  const wPos = samples.length / (2 * positives);
-  const wNeg = samples.length / (2 * (samples.length - positives));
+  // No class re-weighting: the probability must stay calibrated to how often answering is right.
+  const wPos = 1;
+  const wNeg = 1;
   const weights = new Array<number>(n).fill(0);
   let bias = 0;
   const lr = 0.3;
@@ -139,12 +128,12 @@ export function fitCalibration(samples: readonly CalibrationSample[], iterations
   // Pick the threshold that decides the most samples correctly, within a sane band.
   const probs = samples.map((s) => predict(cal, s.x));
   let best = { threshold: 0.5, correct: -1 };
-  for (let t = 0.2; t <= 0.8001; t += 0.02) {
+  for (let t = 0.25; t <= 0.6001; t += 0.01) {
     let correct = 0;
     probs.forEach((p, k) => {
       if ((p >= t ? 1 : 0) === samples[k]!.y) correct++;
     });
-    if (correct > best.correct) best = { threshold: Number(t.toFixed(2)), correct };
+    if (correct > best.correct + 0) best = { threshold: Number(t.toFixed(2)), correct };
   }
   cal.threshold = best.threshold;
   cal.accuracy = best.correct / samples.length;

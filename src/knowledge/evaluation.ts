@@ -24,6 +24,9 @@ export interface Ratio {
 export interface EvalReport {
   lines: number;
   inScopeTop1: Ratio;
+  /** Best-ranked candidate right, whatever the decision (shows ranking apart from calibration). */
+  rankingTop1: Ratio;
+  rankingTop3: Ratio;
   uncoveredRecall: Ratio;
   uncoveredPrecision: Ratio;
   smalltalk: Ratio;
@@ -37,6 +40,10 @@ export function isCorrect(line: EvalLine, result: EvalOutcome['result']): boolea
   if (line.expect === 'uncovered') return result.status === 'uncovered';
   if (line.expect === 'smalltalk') return result.status === 'smalltalk';
   return result.status === 'answered' && result.topic !== null && [line.expect, ...line.alt].includes(result.topic);
+}
+
+function accepts(line: EvalLine, topic: string | undefined): boolean {
+  return topic !== undefined && [line.expect, ...line.alt].includes(topic);
 }
 
 export function scoreEvaluation(outcomes: EvalOutcome[]): EvalReport {
@@ -53,6 +60,11 @@ export function scoreEvaluation(outcomes: EvalOutcome[]): EvalReport {
   return {
     lines: outcomes.length,
     inScopeTop1: ratio(inScope.filter((o) => o.correct).length, inScope.length),
+    rankingTop1: ratio(inScope.filter((o) => accepts(o.line, o.result.candidates[0]?.topic)).length, inScope.length),
+    rankingTop3: ratio(
+      inScope.filter((o) => o.result.candidates.slice(0, 3).some((c) => accepts(o.line, c.topic))).length,
+      inScope.length,
+    ),
     uncoveredRecall: ratio(unc.filter((o) => o.correct).length, unc.length),
     uncoveredPrecision: ratio(predictedUnc.filter((o) => o.line.expect === 'uncovered').length, predictedUnc.length),
     smalltalk: ratio(st.filter((o) => o.correct).length, st.length),
@@ -69,6 +81,8 @@ export function formatReport(report: EvalReport, title: string): string {
     '| chỉ số | kết quả |',
     '|---|---|',
     `| top-1 trong phạm vi | ${pct(report.inScopeTop1)} |`,
+    `| xếp hạng: đúng ở vị trí 1 | ${pct(report.rankingTop1)} |`,
+    `| xếp hạng: đúng trong 3 gợi ý | ${pct(report.rankingTop3)} |`,
     `| uncovered recall | ${pct(report.uncoveredRecall)} |`,
     `| uncovered precision | ${pct(report.uncoveredPrecision)} |`,
     `| small talk | ${pct(report.smalltalk)} |`,

@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildEntries, isGuideTarget, type IndexEntry } from './entries.js';
 import {
   fitCalibration,
@@ -17,18 +18,43 @@ import {
 } from './decision.js';
 import { HybridRanker, type QueryEmbedder } from './ranking.js';
 import { VectorStore } from './vector-store.js';
+import { perturbQuestion } from './calibration-queries.js';
 import { HashingEmbeddings, type HashingEmbeddingsState } from './embeddings/hashing.js';
-import type { Guide, OutOfScopeSubject, SmalltalkIntent } from './schema.js';
+import type { CalibrationLine, Guide, OutOfScopeSubject, SmalltalkIntent, SynonymEntry } from './schema.js';
+import { Analyzer } from '../text/analyzer.js';
 
-export const ENGINE_VERSION = 'engine-v1';
-const MAX_CALIBRATION_QUESTIONS = 1500;
-const MAX_CALIBRATION_OOS = 500;
+/**
+ * The index format and the code that fills it: a change to the engine or text code must invalidate saved
+ * indexes, so the version includes a fingerprint of those source files.
+ */
+export const ENGINE_VERSION = `engine-v1-${sourceFingerprint()}`;
+
+function sourceFingerprint(): string {
+  const h = createHash('sha256');
+  const root = dirname(fileURLToPath(import.meta.url));
+  for (const dir of [root, join(root, 'embeddings'), join(root, '..', 'text')]) {
+    if (!existsSync(dir)) continue;
+    for (const f of readdirSync(dir).filter((x) => /\.(ts|js)$/.test(x)).sort()) h.update(readFileSync(join(dir, f)));
+  }
+  return h.digest('hex').slice(0, 12);
+}
+const MAX_CALIBRATION_QUESTIONS = 900;
+const MAX_CALIBRATION_OOS = 400;
 const KEEP_OLD_INDEXES = 2;
+const EMBED_CHUNK = 256;
 
 export interface IndexInput {
   guides: readonly Guide[];
   outOfScope: readonly OutOfScopeSubject[];
   smalltalk: readonly SmalltalkIntent[];
+  synonyms?: readonly SynonymEntry[];
+  /** Labelled questions; when enough of them name guides of this base, confidence is fitted on them. */
+  calibration?: readonly CalibrationLine[];
+}
+
+/** The hashing embedder analyses text like the lexical side does; remote embedders see the raw text. */
+function embedderFor(embedder: IndexEmbedder, analyzer: Analyzer): IndexEmbedder {
+  return embedder instanceof HashingEmbeddings ? embedder.forAnalyzer(analyzer) : embedder;
 }
 
 /** An embedder that can be persisted: the hashing one learns from the corpus, remote ones are stateless. */
@@ -40,6 +66,8 @@ export interface BuiltIndex {
   hash: string;
   ranker: HybridRanker;
   calibration: Calibration;
+  /** The embedder the index was built with (the hashing one carries learned state). */
+  embedder: IndexEmbedder;
   entries: IndexEntry[];
   dimensions: number;
   builtAt: string;
@@ -67,6 +95,8 @@ export function contentHash(input: IndexInput, embedderId: string): string {
   }
   h.update(JSON.stringify(input.outOfScope));
   h.update(JSON.stringify(input.smalltalk));
+  h.update(JSON.stringify(input.synonyms ?? []));
+  h.update(JSON.stringify(input.calibration ?? []));
   return h.digest('hex').slice(0, 24);
 }
 
@@ -77,16 +107,48 @@ function sample<T>(items: readonly T[], max: number): T[] {
   return Array.from({ length: max }, (_, i) => items[Math.floor(i * step)]!);
 }
 
+/** Left-out siblings: the asked entry and its nearest entries of the same target. */
+const SIBLINGS_LEFT_OUT = 2;
+
+const MIN_LABELLED = 60;
+
+/**
+ * Fits confidence on labelled questions written like real messages (knowledge/calibration.jsonl). Returns
+ * undefined when too few of them concern guides of this base (e.g. a brand-new or synthetic base).
+ */
+async function calibrateOnLabelled(
+  ranker: HybridRanker,
+  lines: readonly CalibrationLine[],
+  guideIds: ReadonlySet<string>,
+): Promise<Calibration | undefined> {
+  const usable = lines.filter((l) => l.expect === 'uncovered' || guideIds.has(l.expect));
+  const topical = usable.filter((l) => l.expect !== 'uncovered').length;
+  if (usable.length < MIN_LABELLED || topical < MIN_LABELLED / 2) return undefined;
+  const samples: CalibrationSample[] = [];
+  for (const line of usable) {
+    const summary = summarize(await ranker.rank(line.q));
+    if (!summary.best) continue;
+    const right = line.expect !== 'uncovered' && [line.expect, ...line.alt].includes(summary.best.target);
+    samples.push({ x: featureVector(summary, ranker.queryInformation(line.q)), y: right ? 1 : 0 });
+  }
+  return fitCalibration(samples);
+}
+
 async function calibrate(ranker: HybridRanker, entries: readonly IndexEntry[]): Promise<Calibration> {
   const questionIdx = entries.flatMap((e, i) => (e.kind === 'question' ? [i] : []));
   const oosIdx = entries.flatMap((e, i) => (e.kind === 'oos' ? [i] : []));
   const samples: CalibrationSample[] = [];
   for (const i of [...sample(questionIdx, MAX_CALIBRATION_QUESTIONS), ...sample(oosIdx, MAX_CALIBRATION_OOS)]) {
     const entry = entries[i]!;
-    const ranked = await ranker.rank(entry.text, i);
-    const summary = summarize(ranked);
+    const exclude = new Set([i]);
+    for (const n of await ranker.nearestEntries(entry.text, 8, exclude)) {
+      if (exclude.size > SIBLINGS_LEFT_OUT) break;
+      if (entries[n.label]!.target === entry.target && entries[n.label]!.kind === entry.kind) exclude.add(n.label);
+    }
+    const query = perturbQuestion(entry.text);
+    const summary = summarize(await ranker.rank(query, exclude));
     if (!summary.best) continue;
-    const x = featureVector(summary, ranker.queryInformation(entry.text));
+    const x = featureVector(summary, ranker.queryInformation(query));
     const right = isGuideTarget(entry.target) && summary.best.target === entry.target;
     samples.push({ x, y: right ? 1 : 0 });
   }
@@ -97,19 +159,32 @@ export function defaultEmbedder(dimensions = 512): HashingEmbeddings {
   return new HashingEmbeddings({ dimensions });
 }
 
-export async function buildIndex(input: IndexInput, embedder: IndexEmbedder): Promise<BuiltIndex> {
+export async function buildIndex(input: IndexInput, baseEmbedder: IndexEmbedder): Promise<BuiltIndex> {
   const started = performance.now();
+  const analyzer = new Analyzer(input.synonyms ?? []);
+  const embedder = embedderFor(baseEmbedder, analyzer);
   const entries = buildEntries({ guides: [...input.guides], outOfScope: [...input.outOfScope], smalltalk: [...input.smalltalk] });
   const texts = entries.map((e) => e.text);
   if (embedder instanceof HashingEmbeddings) embedder.fit(texts);
-  const vectors = await embedder.embedDocuments(texts);
-  const dimensions = vectors[0]?.length ?? (embedder instanceof HashingEmbeddings ? embedder.dimension : 1);
-  const store = VectorStore.build(vectors, dimensions);
-  const ranker = new HybridRanker(entries, store, embedder);
-  const calibration = await calibrate(ranker, entries);
+  let store: VectorStore | undefined;
+  let dimensions = embedder instanceof HashingEmbeddings ? embedder.dimension : 1;
+  for (let start = 0; start < texts.length; start += EMBED_CHUNK) {
+    const vectors = await embedder.embedDocuments(texts.slice(start, start + EMBED_CHUNK));
+    if (!store) {
+      dimensions = vectors[0]?.length ?? dimensions;
+      store = VectorStore.create(texts.length, dimensions);
+    }
+    vectors.forEach((v, k) => store!.add(v, start + k));
+  }
+  store ??= VectorStore.create(1, dimensions);
+  const ranker = new HybridRanker(entries, store, embedder, analyzer);
+  const guideIds = new Set(input.guides.map((g) => g.id));
+  const calibration =
+    (await calibrateOnLabelled(ranker, input.calibration ?? [], guideIds)) ?? (await calibrate(ranker, entries));
   return {
-    hash: contentHash(input, embedder.id),
+    hash: contentHash(input, baseEmbedder.id),
     ranker,
+    embedder,
     calibration,
     entries,
     dimensions,
@@ -122,7 +197,8 @@ function indexRoot(dataDir: string): string {
   return join(dataDir, 'index');
 }
 
-export function saveIndex(dataDir: string, built: BuiltIndex, embedder: IndexEmbedder): string {
+export function saveIndex(dataDir: string, built: BuiltIndex, baseEmbedder: IndexEmbedder): string {
+  const embedder = built.embedder;
   const root = indexRoot(dataDir);
   mkdirSync(root, { recursive: true });
   const finalDir = join(root, built.hash);
@@ -133,7 +209,7 @@ export function saveIndex(dataDir: string, built: BuiltIndex, embedder: IndexEmb
   const meta: IndexMeta = {
     version: ENGINE_VERSION,
     hash: built.hash,
-    embedderId: embedder.id,
+    embedderId: baseEmbedder.id,
     dimensions: built.dimensions,
     builtAt: built.builtAt,
     entries: built.entries,
@@ -160,22 +236,29 @@ function pruneOldIndexes(root: string, keep: string): void {
 }
 
 /** Loads a saved index with this hash, or returns undefined. The embedder's learned state is restored. */
-export function loadIndex(dataDir: string, hash: string, embedder: IndexEmbedder): BuiltIndex | undefined {
+export function loadIndex(
+  dataDir: string,
+  hash: string,
+  embedder: IndexEmbedder,
+  synonyms: readonly SynonymEntry[] = [],
+): BuiltIndex | undefined {
   const dir = join(indexRoot(dataDir), hash);
   const metaPath = join(dir, 'meta.json');
   if (!existsSync(metaPath)) return undefined;
   const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as IndexMeta;
   if (meta.version !== ENGINE_VERSION || meta.embedderId !== embedder.id) return undefined;
-  let queryEmbedder: IndexEmbedder = embedder;
-  if (embedder instanceof HashingEmbeddings) {
+  const analyzer = new Analyzer(synonyms);
+  let queryEmbedder = embedderFor(embedder, analyzer);
+  if (queryEmbedder instanceof HashingEmbeddings) {
     if (!meta.hashingState) return undefined;
-    queryEmbedder = new HashingEmbeddings({ state: meta.hashingState });
+    queryEmbedder = queryEmbedder.withState(meta.hashingState);
   }
   const store = VectorStore.load(join(dir, 'vectors.hnsw'), meta.dimensions, meta.entries.length);
   return {
     hash,
-    ranker: new HybridRanker(meta.entries, store, queryEmbedder),
+    ranker: new HybridRanker(meta.entries, store, queryEmbedder, analyzer),
     calibration: meta.calibration,
+    embedder: queryEmbedder,
     entries: meta.entries,
     dimensions: meta.dimensions,
     builtAt: meta.builtAt,

@@ -12,6 +12,10 @@ import {
   IndicatorsFileSchema,
   OutOfScopeFileSchema,
   SmalltalkFileSchema,
+  SynonymsFileSchema,
+  CalibrationLineSchema,
+  type CalibrationLine,
+  type SynonymEntry,
   type Guide,
   type GuideSection,
   type Indicator,
@@ -32,6 +36,8 @@ export interface KnowledgeBase {
   indicators: Indicator[];
   outOfScope: OutOfScopeSubject[];
   smalltalk: SmalltalkIntent[];
+  synonyms: SynonymEntry[];
+  calibration: CalibrationLine[];
   catalog: CatalogTopic[];
   problems: KnowledgeProblem[];
 }
@@ -109,6 +115,26 @@ export function loadGuideTexts(files: ReadonlyArray<{ file: string; text: string
   return { guides, problems };
 }
 
+function readCalibration(dir: string, problems: KnowledgeProblem[]): CalibrationLine[] {
+  const path = join(dir, 'calibration.jsonl');
+  if (!existsSync(path)) return [];
+  const lines: CalibrationLine[] = [];
+  readFileSync(path, 'utf8')
+    .normalize('NFC')
+    .split('\n')
+    .forEach((raw, i) => {
+      if (!raw.trim()) return;
+      try {
+        const parsed = CalibrationLineSchema.safeParse(JSON.parse(raw));
+        if (parsed.success) lines.push(parsed.data);
+        else problems.push({ file: 'calibration.jsonl', field: `dòng ${i + 1}`, reason: parsed.error.issues[0]?.message ?? 'sai định dạng' });
+      } catch {
+        problems.push({ file: 'calibration.jsonl', field: `dòng ${i + 1}`, reason: 'JSON không hợp lệ' });
+      }
+    });
+  return lines;
+}
+
 export function listGuideFiles(dir: string): string[] {
   return readdirSync(dir)
     .filter((f) => f.endsWith('.md') && !NON_GUIDE_FILES.has(f))
@@ -124,5 +150,7 @@ export function loadKnowledgeDir(dir: string): KnowledgeBase {
   const outOfScope = readYaml(dir, 'out-of-scope.yaml', OutOfScopeFileSchema, problems)?.subjects ?? [];
   const smalltalk = readYaml(dir, 'smalltalk.yaml', SmalltalkFileSchema, problems)?.intents ?? [];
   const catalog = readYaml(dir, 'catalog.yaml', CatalogFileSchema, problems)?.topics ?? [];
-  return { dir, guides, indicators, outOfScope, smalltalk, catalog, problems };
+  const synonyms = readYaml(dir, 'synonyms.yaml', SynonymsFileSchema, problems)?.synonyms ?? [];
+  const calibration = readCalibration(dir, problems);
+  return { dir, guides, indicators, outOfScope, smalltalk, synonyms, calibration, catalog, problems };
 }

@@ -6,7 +6,8 @@
 import { Bm25Index } from './bm25.js';
 import type { IndexEntry } from './entries.js';
 import { VectorStore } from './vector-store.js';
-import { contentTokens, isStopword, syllableBigrams, tokenize } from '../text/normalize.js';
+import { isStopword } from '../text/normalize.js';
+import type { Analyzer } from '../text/analyzer.js';
 
 export interface TargetScore {
   target: string;
@@ -23,97 +24,160 @@ export interface QueryEmbedder {
   embedSync?(text: string): number[];
 }
 
-export const LEXICAL_WEIGHT = 0.55;
-const KNN = 64;
+export const LEXICAL_WEIGHT = 0.65;
+const SECOND_WEIGHT = 0.5;
+const KNN = 48;
+/** Only the best targets get the (more expensive) coverage figure. */
+const COVERAGE_TOP = 8;
 
-export function entryTerms(text: string): string[] {
-  const tokens = tokenize(text);
-  return [...tokens, ...syllableBigrams(contentTokens(tokens))];
+export function entryTerms(analyzer: Analyzer, text: string): string[] {
+  const { tokens, bigrams } = analyzer.analyze(text);
+  return [...tokens, ...bigrams];
 }
 
+/** Stopwords are left out of lexical scoring: they match everything and say nothing. */
 function termWeight(term: string): number {
-  if (term.includes('_')) return 1;
-  return isStopword(term) ? 0.15 : 1;
+  return !term.includes('_') && isStopword(term) ? 0 : 1;
+}
+
+/** Keeps the two best entry scores of each target. */
+function keepTopTwo(top: Map<number, [number, number]>, target: number, score: number): void {
+  const pair = top.get(target);
+  if (!pair) top.set(target, [score, 0]);
+  else if (score > pair[0]) {
+    pair[1] = pair[0];
+    pair[0] = score;
+  } else if (score > pair[1]) pair[1] = score;
+}
+
+/** A target's score is its best entry plus a little of its second best: two matching entries beat one. */
+function combineTopTwo(top: Map<number, [number, number]>): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const [t, [a, b]] of top) out.set(t, Math.min(1.2, a + SECOND_WEIGHT * b));
+  return out;
 }
 
 export class HybridRanker {
   readonly bm25: Bm25Index;
-  private readonly targetOfEntry: string[];
-  private readonly vocabulary = new Map<string, Set<string>>();
+  private readonly targetIds: string[] = [];
+  private readonly targetOfEntry: Int32Array;
+  /** Per target, the sorted ids of the unigram terms it contains (for coverage). */
+  private readonly vocabulary: Int32Array[] = [];
+  private readonly termIds = new Map<string, number>();
 
   constructor(
     readonly entries: readonly IndexEntry[],
     private readonly vectors: VectorStore,
     private readonly embedder: QueryEmbedder,
+    readonly analyzer: Analyzer,
   ) {
-    const terms = entries.map((e) => entryTerms(e.text));
+    const terms = entries.map((e) => entryTerms(analyzer, e.text));
     this.bm25 = new Bm25Index(terms);
-    this.targetOfEntry = entries.map((e) => e.target);
+    const targetIndex = new Map<string, number>();
+    const vocabSets: Set<number>[] = [];
+    this.targetOfEntry = new Int32Array(entries.length);
     entries.forEach((e, i) => {
-      let vocab = this.vocabulary.get(e.target);
-      if (!vocab) this.vocabulary.set(e.target, (vocab = new Set()));
-      for (const t of terms[i]!) if (!t.includes('_')) vocab.add(t);
+      let t = targetIndex.get(e.target);
+      if (t === undefined) {
+        t = this.targetIds.length;
+        targetIndex.set(e.target, t);
+        this.targetIds.push(e.target);
+        vocabSets.push(new Set());
+      }
+      this.targetOfEntry[i] = t;
+      for (const term of terms[i]!) {
+        if (term.includes('_')) continue;
+        let id = this.termIds.get(term);
+        if (id === undefined) this.termIds.set(term, (id = this.termIds.size));
+        vocabSets[t]!.add(id);
+      }
     });
+    for (const set of vocabSets) this.vocabulary.push(Int32Array.from(set).sort());
   }
 
   saveVectors(path: string): void {
     this.vectors.save(path);
   }
 
+  embedQuerySync(query: string): number[] | undefined {
+    return this.embedder.embedSync?.(query);
+  }
+
   private async embed(query: string): Promise<number[]> {
     return this.embedder.embedSync ? this.embedder.embedSync(query) : this.embedder.embedQuery(query);
   }
 
-  /** Ranks every target that matched lexically or by vector; `exclude` leaves one entry out (calibration). */
-  async rank(query: string, exclude?: number): Promise<TargetScore[]> {
-    const tokens = tokenize(query);
-    const content = [...new Set(contentTokens(tokens))];
-    const terms = [...tokens, ...syllableBigrams(contentTokens(tokens))];
-    const unique = [...new Set(terms)];
+  /** The nearest entries to a text by vector, for calibration and triage. */
+  async nearestEntries(text: string, k: number, exclude?: ReadonlySet<number>) {
+    return this.vectors.search(await this.embed(text), k, exclude);
+  }
+
+  private hasTerm(target: number, termId: number): boolean {
+    const vocab = this.vocabulary[target]!;
+    let lo = 0;
+    let hi = vocab.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = vocab[mid]!;
+      if (v === termId) return true;
+      if (v < termId) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return false;
+  }
+
+  /** Ranks every target that matched lexically or by vector; `exclude` leaves entries out (calibration). */
+  async rank(query: string, exclude?: ReadonlySet<number>): Promise<TargetScore[]> {
+    const analysis = this.analyzer.analyze(query);
+    const content = [...new Set(analysis.content)];
+    const unique = [...new Set([...analysis.tokens, ...analysis.bigrams])];
     let selfScore = 0;
     for (const t of unique) if (this.bm25.has(t)) selfScore += this.bm25.idf(t) * termWeight(t);
     selfScore = selfScore || 1;
 
-    const lexical = new Map<string, number>();
-    for (const [entry, raw] of this.bm25.score(unique, termWeight)) {
-      if (entry === exclude) continue;
-      const e = this.entries[entry]!;
-      const s = Math.min(1.2, raw / selfScore) * e.weight;
-      if (s > (lexical.get(e.target) ?? 0)) lexical.set(e.target, s);
+    const lexicalTop = new Map<number, [number, number]>();
+    const { scores, touched } = this.bm25.score(unique, termWeight);
+    for (const entry of touched) {
+      if (exclude?.has(entry)) continue;
+      keepTopTwo(lexicalTop, this.targetOfEntry[entry]!, Math.min(1.2, scores[entry]! / selfScore) * this.entries[entry]!.weight);
     }
 
-    const vector = new Map<string, number>();
+    const vectorTop = new Map<number, [number, number]>();
     const queryVector = await this.embed(query);
     for (const { label, similarity } of this.vectors.search(queryVector, KNN, exclude)) {
-      const e = this.entries[label]!;
-      const s = Math.max(0, similarity) * e.weight;
-      if (s > (vector.get(e.target) ?? 0)) vector.set(e.target, s);
+      keepTopTwo(vectorTop, this.targetOfEntry[label]!, Math.max(0, similarity) * this.entries[label]!.weight);
     }
+    const lexical = combineTopTwo(lexicalTop);
+    const vector = combineTopTwo(vectorTop);
 
-    const idfMass = content.reduce((sum, t) => sum + this.bm25.idf(t), 0) || 1;
-    const targets = new Set([...lexical.keys(), ...vector.keys()]);
-    const ranked: TargetScore[] = [];
-    for (const target of targets) {
-      const lex = lexical.get(target) ?? 0;
-      const vec = vector.get(target) ?? 0;
-      const vocab = this.vocabulary.get(target);
-      let covered = 0;
-      if (vocab) for (const t of content) if (vocab.has(t)) covered += this.bm25.idf(t);
+    const ranked: Array<TargetScore & { index: number }> = [];
+    for (const t of new Set([...lexical.keys(), ...vector.keys()])) {
+      const lex = lexical.get(t) ?? 0;
+      const vec = vector.get(t) ?? 0;
       ranked.push({
-        target,
+        index: t,
+        target: this.targetIds[t]!,
         score: LEXICAL_WEIGHT * lex + (1 - LEXICAL_WEIGHT) * vec,
         lexical: lex,
         vector: vec,
-        coverage: content.length ? covered / idfMass : 0,
+        coverage: 0,
       });
     }
     ranked.sort((a, b) => b.score - a.score);
-    return ranked;
+
+    const contentIds = content.map((t) => ({ id: this.termIds.get(t), idf: this.bm25.idf(t) }));
+    const idfMass = contentIds.reduce((sum, c) => sum + c.idf, 0);
+    for (const r of ranked.slice(0, COVERAGE_TOP)) {
+      let covered = 0;
+      for (const c of contentIds) if (c.id !== undefined && this.hasTerm(r.index, c.id)) covered += c.idf;
+      r.coverage = idfMass ? covered / idfMass : 0;
+    }
+    return ranked.map(({ index: _index, ...rest }) => rest);
   }
 
   /** Total IDF of the question's informative words and how much of it the whole base knows. */
   queryInformation(query: string): { contentTokens: string[]; known: number; total: number } {
-    const content = [...new Set(contentTokens(tokenize(query)))];
+    const content = [...new Set(this.analyzer.analyze(query).content)];
     let known = 0;
     let total = 0;
     for (const t of content) {

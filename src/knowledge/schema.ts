@@ -92,3 +92,22 @@ export const SmalltalkFileSchema = z.object({
   ),
 });
 export type SmalltalkIntent = z.infer<typeof SmalltalkFileSchema>['intents'][number];
+
+export const SynonymsFileSchema = z.object({
+  synonyms: z.array(
+    z.object({
+      canonical: z.string().min(2),
+      terms: z.array(z.string().min(2)).min(1),
+    }),
+  ),
+});
+export type SynonymEntry = z.infer<typeof SynonymsFileSchema>['synonyms'][number];
+
+/** A labelled question used to calibrate confidence (knowledge/calibration.jsonl). */
+export const CalibrationLineSchema = z.object({
+  q: z.string().min(1),
+  expect: z.string().min(1),
+  alt: z.array(z.string()).default([]),
+  style: z.string().optional(),
+});
+export type CalibrationLine = z.infer<typeof CalibrationLineSchema>;

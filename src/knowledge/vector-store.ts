@@ -8,37 +8,48 @@ export interface Neighbour {
   similarity: number;
 }
 
+type Index = InstanceType<typeof HierarchicalNSW>;
+
 export class VectorStore {
   private constructor(
-    private readonly index: InstanceType<typeof HierarchicalNSW>,
+    private readonly index: Index,
     readonly dimensions: number,
-    readonly count: number,
+    private added: number,
   ) {}
 
-  static build(vectors: readonly number[][], dimensions: number): VectorStore {
+  /** An empty store; vectors are added one by one so a large base never holds them all in memory twice. */
+  static create(capacity: number, dimensions: number): VectorStore {
     const index = new HierarchicalNSW('cosine', dimensions);
-    index.initIndex({ maxElements: Math.max(1, vectors.length), m: 16, efConstruction: 100, randomSeed: 42 });
-    vectors.forEach((v, label) => index.addPoint(v, label));
-    index.setEf(96);
-    return new VectorStore(index, dimensions, vectors.length);
+    index.initIndex({ maxElements: Math.max(1, capacity), m: 12, efConstruction: 64, randomSeed: 42 });
+    index.setEf(64);
+    return new VectorStore(index, dimensions, 0);
   }
 
   static load(path: string, dimensions: number, count: number): VectorStore {
     const index = new HierarchicalNSW('cosine', dimensions);
     index.readIndexSync(path);
-    index.setEf(96);
+    index.setEf(64);
     return new VectorStore(index, dimensions, count);
+  }
+
+  get count(): number {
+    return this.added;
+  }
+
+  add(vector: number[], label: number): void {
+    this.index.addPoint(vector, label);
+    this.added++;
   }
 
   save(path: string): void {
     this.index.writeIndexSync(path);
   }
 
-  search(query: number[], k: number, exclude?: number): Neighbour[] {
-    if (this.count === 0) return [];
-    const n = Math.min(k, this.count - (exclude === undefined ? 0 : 1));
+  search(query: number[], k: number, exclude?: ReadonlySet<number>): Neighbour[] {
+    const available = this.added - (exclude?.size ?? 0);
+    const n = Math.min(k, available);
     if (n <= 0) return [];
-    const filter = exclude === undefined ? undefined : (label: number) => label !== exclude;
+    const filter = exclude && exclude.size ? (label: number) => !exclude.has(label) : undefined;
     const { neighbors, distances } = this.index.searchKnn(query, n, filter);
     return neighbors.map((label, i) => ({ label, similarity: 1 - distances[i]! }));
   }

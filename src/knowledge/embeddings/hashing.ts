@@ -4,7 +4,8 @@
  * knowledge base itself. Character trigrams make it tolerant of typos; nothing is downloaded.
  */
 import { Embeddings } from '@langchain/core/embeddings';
-import { charTrigrams, contentTokens, isStopword, syllableBigrams, tokenize } from '../../text/normalize.js';
+import { charTrigrams, isStopword } from '../../text/normalize.js';
+import { Analyzer } from '../../text/analyzer.js';
 
 export interface HashingEmbeddingsState {
   dimensions: number;
@@ -22,13 +23,13 @@ function fnv1a(text: string): number {
 }
 
 /** Features of a text with their raw weights before IDF. */
-export function textFeatures(text: string): Map<string, number> {
-  const tokens = tokenize(text);
+export function textFeatures(text: string, analyzer: Analyzer): Map<string, number> {
+  const { tokens, content, bigrams } = analyzer.analyze(text);
   const features = new Map<string, number>();
   const add = (f: string, w: number) => features.set(f, (features.get(f) ?? 0) + w);
   for (const t of tokens) add(`w:${t}`, isStopword(t) ? 0.25 : 1);
-  for (const bg of syllableBigrams(contentTokens(tokens))) add(`b:${bg}`, 1);
-  for (const t of contentTokens(tokens)) {
+  for (const bg of bigrams) add(`b:${bg}`, 1);
+  for (const t of content) {
     if (t.length < 3) continue;
     for (const tri of charTrigrams(t)) add(`c:${tri}`, 0.35);
   }
@@ -41,14 +42,27 @@ export class HashingEmbeddings extends Embeddings {
   private documentCount = 0;
   private readonly documentFrequency = new Map<string, number>();
 
-  constructor(options: { dimensions?: number; state?: HashingEmbeddingsState } = {}) {
+  private readonly analyzer: Analyzer;
+
+  constructor(options: { dimensions?: number; state?: HashingEmbeddingsState; analyzer?: Analyzer } = {}) {
     super({});
+    this.analyzer = options.analyzer ?? new Analyzer();
     this.dimensions = options.state?.dimensions ?? options.dimensions ?? 512;
-    this.id = `hashing-v1-${this.dimensions}`;
+    this.id = `hashing-v1-${this.dimensions}-${this.analyzer.fingerprint}`;
     if (options.state) {
       this.documentCount = options.state.documentCount;
       for (const [f, n] of Object.entries(options.state.documentFrequency)) this.documentFrequency.set(f, n);
     }
+  }
+
+  /** A fresh embedder with the same dimensions that analyses text with `analyzer`. */
+  forAnalyzer(analyzer: Analyzer): HashingEmbeddings {
+    return new HashingEmbeddings({ dimensions: this.dimensions, analyzer });
+  }
+
+  /** A copy that shares this embedder's analyzer and restores learned state (loading a saved index). */
+  withState(state: HashingEmbeddingsState): HashingEmbeddings {
+    return new HashingEmbeddings({ state, analyzer: this.analyzer });
   }
 
   get dimension(): number {
@@ -60,7 +74,7 @@ export class HashingEmbeddings extends Embeddings {
     this.documentCount = texts.length;
     this.documentFrequency.clear();
     for (const text of texts) {
-      for (const f of textFeatures(text).keys()) this.documentFrequency.set(f, (this.documentFrequency.get(f) ?? 0) + 1);
+      for (const f of textFeatures(text, this.analyzer).keys()) this.documentFrequency.set(f, (this.documentFrequency.get(f) ?? 0) + 1);
     }
   }
 
@@ -79,7 +93,7 @@ export class HashingEmbeddings extends Embeddings {
 
   embedSync(text: string): number[] {
     const vec = new Float64Array(this.dimensions);
-    for (const [feature, weight] of textFeatures(text)) {
+    for (const [feature, weight] of textFeatures(text, this.analyzer)) {
       const h = fnv1a(feature);
       const sign = h & 1 ? 1 : -1;
       vec[(h >>> 1) % this.dimensions]! += sign * weight * this.idf(feature);

@@ -1,0 +1,69 @@
+/**
+ * Analysis of a text for matching: the normalised syllables plus the canonical phrase of every domain synonym
+ * found in it ("nhập hộ khẩu" also yields "thuong tru"). The synonym table is data (knowledge/synonyms.yaml) so
+ * administrators can teach the assistant how people in their province name things. Expansion only adds
+ * tokens; the citizen's own words are always kept.
+ */
+import { createHash } from 'node:crypto';
+import { contentTokens, syllableBigrams, tokenize } from './normalize.js';
+
+export interface SynonymGroup {
+  canonical: string;
+  terms: readonly string[];
+}
+
+export interface Analysis {
+  /** Syllables of the text followed by the syllables of every synonym expansion. */
+  tokens: string[];
+  /** `tokens` without stopwords. */
+  content: string[];
+  /** Syllable bigrams within the text and within each expansion (never across them). */
+  bigrams: string[];
+}
+
+interface Phrase {
+  tokens: string[];
+  canonical: string[];
+}
+
+export class Analyzer {
+  readonly fingerprint: string;
+  private readonly byFirstToken = new Map<string, Phrase[]>();
+
+  constructor(groups: readonly SynonymGroup[] = []) {
+    const h = createHash('sha256');
+    for (const g of groups) {
+      const canonical = tokenize(g.canonical);
+      h.update(`${canonical.join(' ')}=`);
+      for (const term of g.terms) {
+        const tokens = tokenize(term);
+        h.update(`${tokens.join(' ')};`);
+        if (tokens.length === 0 || canonical.length === 0) continue;
+        const list = this.byFirstToken.get(tokens[0]!) ?? [];
+        list.push({ tokens, canonical });
+        this.byFirstToken.set(tokens[0]!, list);
+      }
+    }
+    this.fingerprint = h.digest('hex').slice(0, 12);
+  }
+
+  analyze(text: string): Analysis {
+    const base = tokenize(text);
+    const joined = ` ${base.join(' ')} `;
+    const expansions: string[][] = [];
+    const seen = new Set<string>();
+    for (let i = 0; i < base.length; i++) {
+      for (const phrase of this.byFirstToken.get(base[i]!) ?? []) {
+        if (!phrase.tokens.every((t, k) => base[i + k] === t)) continue;
+        const key = phrase.canonical.join(' ');
+        if (seen.has(key) || joined.includes(` ${key} `)) continue;
+        seen.add(key);
+        expansions.push(phrase.canonical);
+      }
+    }
+    const tokens = [...base, ...expansions.flat()];
+    const bigrams = syllableBigrams(contentTokens(base));
+    for (const e of expansions) bigrams.push(...syllableBigrams(contentTokens(e)));
+    return { tokens, content: contentTokens(tokens), bigrams };
+  }
+}
