@@ -16,7 +16,7 @@ export const ConfigSchema = z.object({
   EMBEDDINGS_URL: optionalUrl,
   EMBEDDINGS_MODEL: optionalString,
   EMBEDDINGS_API_KEY: optionalString,
-  EMBEDDINGS_DIMENSIONS: z.coerce.number().int().min(32).max(4096).default(512),
+  EMBEDDINGS_DIMENSIONS: z.coerce.number().int().min(32).max(4096).default(384),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error']).default('info'),
 });
 

@@ -17,14 +17,19 @@ export class Bm25Index {
   private readonly idfs = new Map<string, number>();
   readonly size: number;
 
-  constructor(docs: ReadonlyArray<readonly string[]>, options: Bm25Options = {}) {
+  /**
+   * `docs` may be a lazy sequence (a generator): terms of one entry at a time, so that building a large base
+   * never holds every entry's term list in memory at once.
+   */
+  constructor(docs: Iterable<readonly string[]>, size: number, options: Bm25Options = {}) {
     this.k1 = options.k1 ?? 1.2;
     this.b = options.b ?? 0.5;
-    this.size = docs.length;
-    this.docLengths = new Float32Array(docs.length);
+    this.size = size;
+    this.docLengths = new Float32Array(size);
     const lists = new Map<string, number[]>();
     let total = 0;
-    docs.forEach((terms, docId) => {
+    let docId = 0;
+    for (const terms of docs) {
       this.docLengths[docId] = terms.length;
       total += terms.length;
       const counts = new Map<string, number>();
@@ -34,8 +39,9 @@ export class Bm25Index {
         if (!list) lists.set(t, (list = []));
         list.push(docId, c);
       }
-    });
-    this.avgLength = docs.length ? total / docs.length : 1;
+      docId++;
+    }
+    this.avgLength = size ? total / size : 1;
     for (const [term, list] of lists) {
       const n = list.length / 2;
       const docsArr = new Int32Array(n);

@@ -138,7 +138,13 @@ async function calibrate(ranker: HybridRanker, entries: readonly IndexEntry[]): 
   const questionIdx = entries.flatMap((e, i) => (e.kind === 'question' ? [i] : []));
   const oosIdx = entries.flatMap((e, i) => (e.kind === 'oos' ? [i] : []));
   const samples: CalibrationSample[] = [];
-  for (const i of [...sample(questionIdx, MAX_CALIBRATION_QUESTIONS), ...sample(oosIdx, MAX_CALIBRATION_OOS)]) {
+  // Large bases need fewer samples per guide for the same precision, and each query costs more.
+  const scale = entries.length > 10_000 ? 0.35 : 1;
+  const picked = [
+    ...sample(questionIdx, Math.round(MAX_CALIBRATION_QUESTIONS * scale)),
+    ...sample(oosIdx, Math.round(MAX_CALIBRATION_OOS * scale)),
+  ];
+  for (const i of picked) {
     const entry = entries[i]!;
     const exclude = new Set([i]);
     for (const n of await ranker.nearestEntries(entry.text, 8, exclude)) {
@@ -155,7 +161,7 @@ async function calibrate(ranker: HybridRanker, entries: readonly IndexEntry[]): 
   return fitCalibration(samples);
 }
 
-export function defaultEmbedder(dimensions = 512): HashingEmbeddings {
+export function defaultEmbedder(dimensions = 384): HashingEmbeddings {
   return new HashingEmbeddings({ dimensions });
 }
 

@@ -71,28 +71,41 @@ export class HybridRanker {
     private readonly embedder: QueryEmbedder,
     readonly analyzer: Analyzer,
   ) {
-    const terms = entries.map((e) => entryTerms(analyzer, e.text));
-    this.bm25 = new Bm25Index(terms);
     const targetIndex = new Map<string, number>();
     const vocabSets: Set<number>[] = [];
     this.targetOfEntry = new Int32Array(entries.length);
-    entries.forEach((e, i) => {
-      let t = targetIndex.get(e.target);
-      if (t === undefined) {
-        t = this.targetIds.length;
-        targetIndex.set(e.target, t);
-        this.targetIds.push(e.target);
-        vocabSets.push(new Set());
+    const termsOfEntries = function* (this: HybridRanker): Generator<string[]> {
+      for (let i = 0; i < entries.length; i++) {
+        const terms = entryTerms(analyzer, entries[i]!.text);
+        this.indexEntryVocabulary(i, entries[i]!.target, terms, targetIndex, vocabSets);
+        yield terms;
       }
-      this.targetOfEntry[i] = t;
-      for (const term of terms[i]!) {
-        if (term.includes('_')) continue;
-        let id = this.termIds.get(term);
-        if (id === undefined) this.termIds.set(term, (id = this.termIds.size));
-        vocabSets[t]!.add(id);
-      }
-    });
+    };
+    this.bm25 = new Bm25Index(termsOfEntries.call(this), entries.length);
     for (const set of vocabSets) this.vocabulary.push(Int32Array.from(set).sort());
+  }
+
+  private indexEntryVocabulary(
+    i: number,
+    target: string,
+    terms: readonly string[],
+    targetIndex: Map<string, number>,
+    vocabSets: Set<number>[],
+  ): void {
+    let t = targetIndex.get(target);
+    if (t === undefined) {
+      t = this.targetIds.length;
+      targetIndex.set(target, t);
+      this.targetIds.push(target);
+      vocabSets.push(new Set());
+    }
+    this.targetOfEntry[i] = t;
+    for (const term of terms) {
+      if (term.includes('_')) continue;
+      let id = this.termIds.get(term);
+      if (id === undefined) this.termIds.set(term, (id = this.termIds.size));
+      vocabSets[t]!.add(id);
+    }
   }
 
   saveVectors(path: string): void {
