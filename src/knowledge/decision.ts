@@ -65,7 +65,16 @@ export interface CalibrationSample {
   x: number[];
   /** 1 when answering with the best guide is right. */
   y: 0 | 1;
+  /** Whether the question is about a covered topic; used to reweight to the expected real mix. */
+  inScope?: boolean;
 }
+
+/**
+ * Share of real messages expected to be outside the knowledge base. Labelled calibration sets over-represent
+ * hard uncovered questions on purpose; samples are reweighted to this mix so the probability means what it
+ * says in production. Operators can set it from the share the turn log measures.
+ */
+export const DEFAULT_UNCOVERED_SHARE = 0.15;
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
@@ -93,7 +102,22 @@ export function defaultCalibration(): Calibration {
   };
 }
 
-export function fitCalibration(samples: readonly CalibrationSample[], iterations = 800): Calibration {
+function sampleWeights(samples: readonly CalibrationSample[], uncoveredShare: number): number[] {
+  const labelled = samples.every((s) => s.inScope !== undefined);
+  const outside = samples.filter((s) => s.inScope === false).length;
+  if (!labelled || outside === 0 || outside === samples.length) return samples.map(() => 1);
+  const inside = samples.length - outside;
+  const wOut = (uncoveredShare * samples.length) / outside;
+  const wIn = ((1 - uncoveredShare) * samples.length) / inside;
+  return samples.map((s) => (s.inScope ? wIn : wOut));
+}
+
+export function fitCalibration(
+  samples: readonly CalibrationSample[],
+  options: { uncoveredShare?: number; iterations?: number } = {},
+): Calibration {
+  const iterations = options.iterations ?? 800;
+  const sw = sampleWeights(samples, options.uncoveredShare ?? DEFAULT_UNCOVERED_SHARE);
   const positives = samples.filter((s) => s.y === 1).length;
   if (samples.length < 20 || positives === 0 || positives === samples.length) return defaultCalibration();
   const n = FEATURE_NAMES.length;
@@ -103,9 +127,6 @@ export function fitCalibration(samples: readonly CalibrationSample[], iterations
   for (const s of samples) s.x.forEach((v, i) => (std[i]! += (v - mean[i]!) ** 2 / samples.length));
   for (let i = 0; i < n; i++) std[i] = Math.sqrt(std[i]!) > 1e-6 ? Math.sqrt(std[i]!) : 1;
   const xs = samples.map((s) => s.x.map((v, i) => (v - mean[i]!) / std[i]!));
-  // No class re-weighting: the probability must stay calibrated to how often answering is right.
-  const wPos = 1;
-  const wNeg = 1;
   const weights = new Array<number>(n).fill(0);
   let bias = 0;
   const lr = 0.3;
@@ -117,7 +138,7 @@ export function fitCalibration(samples: readonly CalibrationSample[], iterations
       let z = bias;
       for (let i = 0; i < n; i++) z += weights[i]! * x[i]!;
       const y = samples[k]!.y;
-      const err = (sigmoid(z) - y) * (y === 1 ? wPos : wNeg);
+      const err = (sigmoid(z) - y) * sw[k]!;
       for (let i = 0; i < n; i++) grad[i]! += err * x[i]!;
       gBias += err;
     });
@@ -131,7 +152,7 @@ export function fitCalibration(samples: readonly CalibrationSample[], iterations
   for (let t = 0.25; t <= 0.6001; t += 0.01) {
     let correct = 0;
     probs.forEach((p, k) => {
-      if ((p >= t ? 1 : 0) === samples[k]!.y) correct++;
+      if ((p >= t ? 1 : 0) === samples[k]!.y) correct += sw[k]!;
     });
     if (correct > best.correct + 0) best = { threshold: Number(t.toFixed(2)), correct };
   }

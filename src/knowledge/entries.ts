@@ -15,6 +15,11 @@ export interface IndexEntry {
   weight: number;
 }
 
+/** Body sections are matched lexically only: long texts make poor vectors and cost the most to index. */
+export function hasVector(entry: IndexEntry): boolean {
+  return entry.kind !== 'section';
+}
+
 export const OOS_PREFIX = 'oos:';
 export const SMALLTALK_PREFIX = 'smalltalk:';
 

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildEntries, isGuideTarget, type IndexEntry } from './entries.js';
+import { buildEntries, hasVector, isGuideTarget, type IndexEntry } from './entries.js';
 import {
   fitCalibration,
   featureVector,
@@ -129,7 +129,11 @@ async function calibrateOnLabelled(
     const summary = summarize(await ranker.rank(line.q));
     if (!summary.best) continue;
     const right = line.expect !== 'uncovered' && [line.expect, ...line.alt].includes(summary.best.target);
-    samples.push({ x: featureVector(summary, ranker.queryInformation(line.q)), y: right ? 1 : 0 });
+    samples.push({
+      x: featureVector(summary, ranker.queryInformation(line.q)),
+      y: right ? 1 : 0,
+      inScope: line.expect !== 'uncovered',
+    });
   }
   return fitCalibration(samples);
 }
@@ -170,7 +174,8 @@ export async function buildIndex(input: IndexInput, baseEmbedder: IndexEmbedder)
   const analyzer = new Analyzer(input.synonyms ?? []);
   const embedder = embedderFor(baseEmbedder, analyzer);
   const entries = buildEntries({ guides: [...input.guides], outOfScope: [...input.outOfScope], smalltalk: [...input.smalltalk] });
-  const texts = entries.map((e) => e.text);
+  const vectorLabels = entries.flatMap((e, i) => (hasVector(e) ? [i] : []));
+  const texts = vectorLabels.map((i) => entries[i]!.text);
   if (embedder instanceof HashingEmbeddings) embedder.fit(texts);
   let store: VectorStore | undefined;
   let dimensions = embedder instanceof HashingEmbeddings ? embedder.dimension : 1;
@@ -180,7 +185,7 @@ export async function buildIndex(input: IndexInput, baseEmbedder: IndexEmbedder)
       dimensions = vectors[0]?.length ?? dimensions;
       store = VectorStore.create(texts.length, dimensions);
     }
-    vectors.forEach((v, k) => store!.add(v, start + k));
+    vectors.forEach((v, k) => store!.add(v, vectorLabels[start + k]!));
   }
   store ??= VectorStore.create(1, dimensions);
   const ranker = new HybridRanker(entries, store, embedder, analyzer);
@@ -259,7 +264,7 @@ export function loadIndex(
     if (!meta.hashingState) return undefined;
     queryEmbedder = queryEmbedder.withState(meta.hashingState);
   }
-  const store = VectorStore.load(join(dir, 'vectors.hnsw'), meta.dimensions, meta.entries.length);
+  const store = VectorStore.load(join(dir, 'vectors.hnsw'), meta.dimensions, meta.entries.filter(hasVector).length);
   return {
     hash,
     ranker: new HybridRanker(meta.entries, store, queryEmbedder, analyzer),

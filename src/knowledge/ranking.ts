@@ -61,9 +61,8 @@ export class HybridRanker {
   readonly bm25: Bm25Index;
   private readonly targetIds: string[] = [];
   private readonly targetOfEntry: Int32Array;
-  /** Per target, the sorted ids of the unigram terms it contains (for coverage). */
+  /** Per target, the sorted BM25 ids of the unigram terms it contains (for coverage). */
   private readonly vocabulary: Int32Array[] = [];
-  private readonly termIds = new Map<string, number>();
 
   constructor(
     readonly entries: readonly IndexEntry[],
@@ -74,38 +73,24 @@ export class HybridRanker {
     const targetIndex = new Map<string, number>();
     const vocabSets: Set<number>[] = [];
     this.targetOfEntry = new Int32Array(entries.length);
-    const termsOfEntries = function* (this: HybridRanker): Generator<string[]> {
-      for (let i = 0; i < entries.length; i++) {
-        const terms = entryTerms(analyzer, entries[i]!.text);
-        this.indexEntryVocabulary(i, entries[i]!.target, terms, targetIndex, vocabSets);
-        yield terms;
-      }
+    const termsOfEntries = function* (): Generator<string[]> {
+      for (const e of entries) yield entryTerms(analyzer, e.text);
     };
-    this.bm25 = new Bm25Index(termsOfEntries.call(this), entries.length);
+    this.bm25 = new Bm25Index(termsOfEntries(), entries.length, {}, (docId, ids, terms) => {
+      const target = entries[docId]!.target;
+      let t = targetIndex.get(target);
+      if (t === undefined) {
+        t = this.targetIds.length;
+        targetIndex.set(target, t);
+        this.targetIds.push(target);
+        vocabSets.push(new Set());
+      }
+      this.targetOfEntry[docId] = t;
+      ids.forEach((id, k) => {
+        if (!terms[k]!.includes('_')) vocabSets[t]!.add(id);
+      });
+    });
     for (const set of vocabSets) this.vocabulary.push(Int32Array.from(set).sort());
-  }
-
-  private indexEntryVocabulary(
-    i: number,
-    target: string,
-    terms: readonly string[],
-    targetIndex: Map<string, number>,
-    vocabSets: Set<number>[],
-  ): void {
-    let t = targetIndex.get(target);
-    if (t === undefined) {
-      t = this.targetIds.length;
-      targetIndex.set(target, t);
-      this.targetIds.push(target);
-      vocabSets.push(new Set());
-    }
-    this.targetOfEntry[i] = t;
-    for (const term of terms) {
-      if (term.includes('_')) continue;
-      let id = this.termIds.get(term);
-      if (id === undefined) this.termIds.set(term, (id = this.termIds.size));
-      vocabSets[t]!.add(id);
-    }
   }
 
   saveVectors(path: string): void {
@@ -144,8 +129,13 @@ export class HybridRanker {
     const analysis = this.analyzer.analyze(query);
     const content = [...new Set(analysis.content)];
     const unique = [...new Set([...analysis.tokens, ...analysis.bigrams])];
+    // What a perfect match would score. Words no entry contains count too (at half the rarest weight), so
+    // a question about something the base never mentions cannot reach full marks on one common word.
     let selfScore = 0;
-    for (const t of unique) if (this.bm25.has(t)) selfScore += this.bm25.idf(t) * termWeight(t);
+    for (const t of unique) {
+      if (this.bm25.has(t)) selfScore += this.bm25.idf(t) * termWeight(t);
+      else if (!t.includes('_') && !isStopword(t) && !/^\d+$/.test(t)) selfScore += 0.5 * this.bm25.maxIdf();
+    }
     selfScore = selfScore || 1;
 
     const lexicalTop = new Map<number, [number, number]>();
@@ -178,7 +168,7 @@ export class HybridRanker {
     }
     ranked.sort((a, b) => b.score - a.score);
 
-    const contentIds = content.map((t) => ({ id: this.termIds.get(t), idf: this.bm25.idf(t) }));
+    const contentIds = content.map((t) => ({ id: this.bm25.termId(t), idf: this.bm25.idf(t) }));
     const idfMass = contentIds.reduce((sum, c) => sum + c.idf, 0);
     for (const r of ranked.slice(0, COVERAGE_TOP)) {
       let covered = 0;

@@ -20,7 +20,7 @@ export class VectorStore {
   /** An empty store; vectors are added one by one so a large base never holds them all in memory twice. */
   static create(capacity: number, dimensions: number): VectorStore {
     const index = new HierarchicalNSW('cosine', dimensions);
-    index.initIndex({ maxElements: Math.max(1, capacity), m: 12, efConstruction: 64, randomSeed: 42 });
+    index.initIndex({ maxElements: Math.max(1, capacity), m: 12, efConstruction: 48, randomSeed: 42 });
     index.setEf(64);
     return new VectorStore(index, dimensions, 0);
   }

@@ -30,23 +30,35 @@ function splitAlnum(token: string): string[] {
   return parts ?? [token];
 }
 
+/** Expansion and Telex repair of one raw token; pure, so it is memoised (tokens repeat a lot). */
+function normalizeRawToken(raw: string): readonly string[] {
+  const cached = TOKEN_CACHE.get(raw);
+  if (cached) return cached;
+  const out: string[] = [];
+  for (const piece of splitAlnum(raw)) {
+    const expansion = TOKEN_EXPANSIONS[piece];
+    if (expansion !== undefined) {
+      out.push(...expansion.split(' '));
+      continue;
+    }
+    const repaired = /^[a-z]+$/.test(piece) ? repairTelex(piece) : piece;
+    const again = TOKEN_EXPANSIONS[repaired];
+    if (again !== undefined && repaired !== piece) out.push(...again.split(' '));
+    else out.push(repaired);
+  }
+  if (TOKEN_CACHE.size >= TOKEN_CACHE_LIMIT) TOKEN_CACHE.clear();
+  TOKEN_CACHE.set(raw, out);
+  return out;
+}
+
+const TOKEN_CACHE = new Map<string, readonly string[]>();
+const TOKEN_CACHE_LIMIT = 200_000;
+
 /** The full pipeline: returns folded, expanded syllable tokens (stopwords kept). */
 export function tokenize(text: string): string[] {
   const folded = foldDiacritics(toNfcLower(text));
   const out: string[] = [];
-  for (const raw of rawTokens(folded)) {
-    for (const piece of splitAlnum(raw)) {
-      const expansion = TOKEN_EXPANSIONS[piece];
-      if (expansion !== undefined) {
-        out.push(...expansion.split(' '));
-        continue;
-      }
-      const repaired = /^[a-z]+$/.test(piece) ? repairTelex(piece) : piece;
-      const again = TOKEN_EXPANSIONS[repaired];
-      if (again !== undefined && repaired !== piece) out.push(...again.split(' '));
-      else out.push(repaired);
-    }
-  }
+  for (const raw of rawTokens(folded)) out.push(...normalizeRawToken(raw));
   return applyPhraseSynonyms(out);
 }
 

@@ -1,0 +1,319 @@
+/**
+ * npm run bench:webhook [-- --messages 15000 --rate 600 --connections 32 --users 3000 --concurrency 32]
+ *
+ * Load test of the Zalo webhook path: autocannon POSTs signed `user_send_text` bodies (distinct msg_ids,
+ * real guide questions) to the app running as a child process (`--serve` role of this file, wired like
+ * main.ts), whose Zalo base URLs point at a fake Zalo OA API in this process. It waits until every accepted
+ * message is answered and prints ack latency, accepted and answered messages per second, and the lost and
+ * duplicated answers counted at the fake Zalo server.
+ *
+ * A message counts as answered when the fake server receives its last reply (the one carrying the 👍/👎
+ * buttons). `--rate 0` offers load as fast as autocannon can send (saturation run).
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { createRequire } from 'node:module';
+
+/** The part of autocannon's API used here (the package ships no types). */
+interface AutocannonResult {
+  latency: { p50: number; p99: number; max: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+}
+type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
+const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+
+const REPO = resolve(fileURLToPath(new URL('..', import.meta.url)));
+const KNOWLEDGE_DIR = join(REPO, 'knowledge');
+const APP_ID = '1234567890';
+const OA_ID = '579745863508352884';
+const OA_SECRET = 'bench-oa-secret';
+
+interface Options {
+  messages: number;
+  rate: number;
+  connections: number;
+  users: number;
+  concurrency: number;
+}
+
+function options(): Options {
+  const { values } = parseArgs({
+    options: {
+      messages: { type: 'string', default: '15000' },
+      rate: { type: 'string', default: '600' },
+      connections: { type: 'string', default: '32' },
+      users: { type: 'string', default: '3000' },
+      concurrency: { type: 'string', default: '32' },
+      serve: { type: 'boolean', default: false },
+    },
+  });
+  const n = (k: keyof typeof values) => Number(values[k]);
+  return { messages: n('messages'), rate: n('rate'), connections: n('connections'), users: n('users'), concurrency: n('concurrency') };
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Server role: the app as main.ts wires it (engine → createChannels → createApp → start → listen).
+
+async function serve(): Promise<void> {
+  const { loadConfig } = await import('../src/config.js');
+  const { createEngineFromConfig } = await import('../src/knowledge/setup.js');
+  const { createApp } = await import('../src/http/app.js');
+  const { createChannels } = await import('../src/channels/create-channels.js');
+  const { redactPii } = await import('../src/privacy/redact.js');
+  const config = loadConfig();
+  const log = { info: (l: string) => process.stderr.write(`${l}\n`), warn: (l: string) => process.stderr.write(`${l}\n`) };
+  const { engine } = await createEngineFromConfig(config, log);
+  let turns = 0;
+  const recorder = {
+    async record() {
+      turns += 1;
+      return `t${turns}`;
+    },
+    async vote() {},
+  };
+  const channels = createChannels({ engine: () => engine, recorder, redact: redactPii, dataDir: config.DATA_DIR, env: process.env, log });
+  const app = createApp({ engine: () => engine, log: log.warn, routers: channels.routers });
+  await channels.start();
+  const server = app.listen(config.PORT, '127.0.0.1', () => process.stdout.write(`READY ${(server.address() as AddressInfo).port}\n`));
+  process.on('SIGTERM', () => {
+    server.close();
+    void channels.stop().then(() => process.exit(0));
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Fake Zalo OA API: counts answers per user.
+
+class FakeZalo {
+  readonly completions = new Map<string, number>();
+  sends = 0;
+  firstCompletionAt = 0;
+  lastCompletionAt = 0;
+  private server: Server | undefined;
+
+  async start(): Promise<string> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        this.sends += 1;
+        try {
+          const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+          if (body.message?.attachment) {
+            const user = String(body.recipient.user_id);
+            this.completions.set(user, (this.completions.get(user) ?? 0) + 1);
+            this.lastCompletionAt = performance.now();
+            this.firstCompletionAt ||= this.lastCompletionAt;
+          }
+        } catch {
+          // counted as a send; a malformed body would show up as a lost answer
+        }
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end(`{"error":0,"message":"Success","data":{"message_id":"z${this.sends}"}}`);
+      });
+    });
+    this.server.keepAliveTimeout = 60_000;
+    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
+    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  }
+
+  answered(): number {
+    let n = 0;
+    for (const v of this.completions.values()) n += v;
+    return n;
+  }
+
+  close(): Promise<void> {
+    this.server?.closeAllConnections();
+    return new Promise((r) => (this.server ? this.server.close(() => r()) : r()));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+function signedZaloBody(userId: string, msgId: string, text: string, timestamp: string): { body: string; signature: string } {
+  const body = JSON.stringify({
+    app_id: APP_ID,
+    sender: { id: userId },
+    user_id_by_app: '5523311447799001122',
+    recipient: { id: OA_ID },
+    event_name: 'user_send_text',
+    message: { text, msg_id: msgId },
+    timestamp,
+  });
+  const mac = createHash('sha256').update(APP_ID).update(body).update(timestamp).update(OA_SECRET).digest('hex');
+  return { body, signature: `mac=${mac}` };
+}
+
+async function answeredQuestions(dataDir: string): Promise<string[]> {
+  // Builds the index once here; the child then loads it from the same DATA_DIR.
+  const { loadConfig } = await import('../src/config.js');
+  const { createEngineFromConfig } = await import('../src/knowledge/setup.js');
+  const config = loadConfig({ DATA_DIR: dataDir, KNOWLEDGE_DIR } as NodeJS.ProcessEnv);
+  const { engine } = await createEngineFromConfig(config, { info: () => {}, warn: () => {} });
+  const out: string[] = [];
+  for (const guide of engine.allGuides()) {
+    for (const q of guide.questions.slice(0, 4)) if ((await engine.ask(q)).status === 'answered') out.push(q);
+  }
+  return out;
+}
+
+function startApp(dataDir: string, zaloUrl: string, concurrency: number): Promise<{ child: ChildProcess; url: string }> {
+  // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the app process.
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', fileURLToPath(import.meta.url), '--serve'], {
+    cwd: REPO,
+    env: {
+      PATH: process.env.PATH,
+      NODE_ENV: 'production',
+      DATA_DIR: dataDir,
+      KNOWLEDGE_DIR,
+      PORT: '0',
+      ZALO_APP_ID: APP_ID,
+      ZALO_OA_SECRET_KEY: OA_SECRET,
+      ZALO_ACCESS_TOKEN: 'bench-access-token',
+      ZALO_API_BASE_URL: zaloUrl,
+      ZALO_OAUTH_BASE_URL: zaloUrl,
+      INBOX_CONCURRENCY: String(concurrency),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stderr: string[] = [];
+  child.stderr!.on('data', (d: Buffer) => stderr.push(d.toString()));
+  return new Promise((resolvePromise, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      const m = /READY (\d+)/.exec(d.toString());
+      if (m) resolvePromise({ child, url: `http://127.0.0.1:${m[1]}` });
+    });
+    child.on('exit', (code) => reject(new Error(`the app exited (${code}):\n${stderr.join('')}`)));
+  });
+}
+
+async function waitFor(check: () => boolean, progress: () => number, stallMs = 30_000): Promise<void> {
+  let last = progress();
+  let lastChange = Date.now();
+  while (!check()) {
+    await new Promise((r) => setTimeout(r, 20));
+    const now = progress();
+    if (now !== last) {
+      last = now;
+      lastChange = Date.now();
+    } else if (Date.now() - lastChange > stallMs) return;
+  }
+}
+
+function table(rows: Array<[string, string]>): string {
+  const w = Math.max(...rows.map(([k]) => k.length));
+  const v = Math.max(...rows.map(([, x]) => x.length));
+  const line = `+${'-'.repeat(w + 2)}+${'-'.repeat(v + 2)}+`;
+  return [line, ...rows.map(([k, x]) => `| ${k.padEnd(w)} | ${x.padStart(v)} |`), line].join('\n');
+}
+
+async function bench(opts: Options): Promise<void> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'bench-webhook-'));
+  const zalo = new FakeZalo();
+  const zaloUrl = await zalo.start();
+  let app: { child: ChildProcess; url: string } | undefined;
+  try {
+    process.stderr.write('Chuẩn bị chỉ mục và câu hỏi…\n');
+    const questions = await answeredQuestions(dataDir);
+    app = await startApp(dataDir, zaloUrl, opts.concurrency);
+    const users = Array.from({ length: opts.users }, (_, i) => String(8_312_645_790_000_000_000n + BigInt(i)));
+    const expected = new Map<string, number>();
+    let next = 0;
+    const makeRequest = () => {
+      const i = next++;
+      const user = users[i % users.length]!;
+      return { user, ...signedZaloBody(user, `bench${i.toString(16).padStart(16, '0')}`, questions[i % questions.length]!, String(1_763_800_000_000 + i)) };
+    };
+
+    // Warm-up (JIT, sockets, SQLite pages), not measured.
+    const warm = 300;
+    await Promise.all(
+      Array.from({ length: warm }, async () => {
+        const r = makeRequest();
+        expected.set(r.user, (expected.get(r.user) ?? 0) + 1);
+        await fetch(`${app!.url}/webhooks/zalo`, { method: 'POST', headers: { 'Content-Type': 'application/json', 'X-ZEvent-Signature': r.signature }, body: r.body });
+      }),
+    );
+    await waitFor(() => zalo.answered() >= warm, () => zalo.answered());
+    const warmAnswered = zalo.answered();
+
+    process.stderr.write(`Gửi ${opts.messages} tin (${opts.rate ? `${opts.rate} tin/giây` : 'tối đa'}, ${opts.connections} kết nối)…\n`);
+    const startedAt = performance.now();
+    const sendsBefore = zalo.sends;
+    let accepted = 0;
+    const result = await autocannon({
+      url: app.url,
+      connections: opts.connections,
+      amount: opts.messages,
+      ...(opts.rate ? { overallRate: opts.rate } : {}),
+      requests: [
+        {
+          method: 'POST',
+          path: '/webhooks/zalo',
+          setupRequest: (req: Record<string, unknown>) => {
+            const r = makeRequest();
+            expected.set(r.user, (expected.get(r.user) ?? 0) + 1);
+            return { ...req, body: r.body, headers: { 'content-type': 'application/json', 'x-zevent-signature': r.signature } };
+          },
+          onResponse: (status: number) => {
+            if (status === 200) accepted += 1;
+          },
+        },
+      ],
+    });
+    const ackedAt = performance.now();
+    await waitFor(() => zalo.answered() >= warmAnswered + accepted, () => zalo.answered());
+    const doneAt = zalo.lastCompletionAt;
+
+    let lost = 0;
+    let duplicated = 0;
+    for (const [user, n] of expected) {
+      const got = zalo.completions.get(user) ?? 0;
+      if (got < n) lost += n - got;
+      if (got > n) duplicated += got - n;
+    }
+    const answered = zalo.answered() - warmAnswered;
+    const seconds = (doneAt - startedAt) / 1000;
+    const ackSeconds = (ackedAt - startedAt) / 1000;
+    console.log(
+      table([
+        ['messages offered', String(opts.messages)],
+        ['offered rate', opts.rate ? `${opts.rate} msg/s` : 'unlimited'],
+        ['connections / inbox workers', `${opts.connections} / ${opts.concurrency}`],
+        ['accepted (HTTP 200)', String(accepted)],
+        ['rejected / errors / timeouts', `${result.non2xx} / ${result.errors} / ${result.timeouts}`],
+        ['ack latency p50', `${result.latency.p50} ms`],
+        ['ack latency p99', `${result.latency.p99} ms`],
+        ['ack latency max', `${result.latency.max} ms`],
+        ['accepted msg/s', (accepted / ackSeconds).toFixed(0)],
+        ['answered msg/s (first request → last answer)', (answered / seconds).toFixed(0)],
+        ['backlog drained after last ack', `${Math.max(0, (doneAt - ackedAt) / 1000).toFixed(2)} s`],
+        ['Zalo API calls', String(zalo.sends - sendsBefore)],
+        ['lost', String(lost)],
+        ['duplicated', String(duplicated)],
+      ]),
+    );
+    if (lost || duplicated) process.exitCode = 1;
+  } finally {
+    if (app) {
+      app.child.kill('SIGTERM');
+      await new Promise((r) => app!.child.once('exit', r));
+    }
+    await zalo.close();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv.includes('--serve')) await serve();
+else await bench(options());
