@@ -107,6 +107,11 @@ export class Bm25Index {
     return this.termIdOf.has(term);
   }
 
+  /** The most one occurrence of a term can contribute relative to its IDF (a very short entry). */
+  maxTermFactor(): number {
+    return (this.k1 + 1) / (1 + this.k1 * (1 - this.b));
+  }
+
   maxIdf(): number {
     return Math.log(1 + (this.size + 0.5) / 0.5);
   }

@@ -34,6 +34,21 @@ export function toResponse(r: AskResult): AskResponse {
 }
 
 const SMALLTALK_MIN_SCORE = 0.3;
+const MAX_SMALLTALK_WORDS = 12;
+
+/** Content words of the small-talk examples, and those of them no guide title or keyword uses. */
+function smalltalkOnlyWords(
+  intents: readonly SmalltalkIntent[],
+  guides: readonly Guide[],
+): { all: Set<string>; only: Set<string> } {
+  const topical = new Set<string>();
+  for (const g of guides) {
+    for (const text of [g.title, ...g.keywords]) for (const t of contentTokens(tokenize(text))) topical.add(t);
+  }
+  const all = new Set<string>();
+  for (const intent of intents) for (const ex of intent.examples) for (const t of contentTokens(tokenize(ex))) all.add(t);
+  return { all, only: new Set([...all].filter((t) => !topical.has(t))) };
+}
 const MAX_QUESTION_CHARS = 2000;
 const round = (x: number) => Math.round(x * 1000) / 1000;
 
@@ -49,6 +64,11 @@ export class AnswerEngine {
   private guides = new Map<string, Guide>();
   private smalltalk = new Map<string, SmalltalkIntent>();
   private indicators: Indicator[] = [];
+  /**
+   * A message is small talk when all its words come from the small-talk examples and at least one of them
+   * never names anything in the guides ("cam on", "chao", "bye" vs "tam tru").
+   */
+  private smalltalkVocabulary = { all: new Set<string>(), only: new Set<string>() };
 
   private constructor(private readonly options: EngineOptions) {}
 
@@ -100,6 +120,7 @@ export class AnswerEngine {
     this.index = built;
     this.guides = new Map(input.guides.map((g) => [g.id, g]));
     this.smalltalk = new Map(input.smalltalk.map((s) => [s.id, s]));
+    this.smalltalkVocabulary = smalltalkOnlyWords(input.smalltalk, input.guides);
     if (input.indicators) this.indicators = input.indicators;
     return built;
   }
@@ -121,6 +142,9 @@ export class AnswerEngine {
     const bestScore = best?.score ?? 0;
     const smalltalkWins =
       content.length === 0 ||
+      (content.length <= MAX_SMALLTALK_WORDS &&
+        content.every((t) => this.smalltalkVocabulary.all.has(t)) &&
+        content.some((t) => this.smalltalkVocabulary.only.has(t))) ||
       (st !== undefined &&
         st.score >= SMALLTALK_MIN_SCORE &&
         st.score >= bestScore &&

@@ -53,7 +53,7 @@ function keepTopTwo(top: Map<number, [number, number]>, target: number, score: n
 /** A target's score is its best entry plus a little of its second best: two matching entries beat one. */
 function combineTopTwo(top: Map<number, [number, number]>): Map<number, number> {
   const out = new Map<number, number>();
-  for (const [t, [a, b]] of top) out.set(t, Math.min(1.2, a + SECOND_WEIGHT * b));
+  for (const [t, [a, b]] of top) out.set(t, Math.min(1, a + SECOND_WEIGHT * b));
   return out;
 }
 
@@ -136,13 +136,13 @@ export class HybridRanker {
       if (this.bm25.has(t)) selfScore += this.bm25.idf(t) * termWeight(t);
       else if (!t.includes('_') && !isStopword(t) && !/^\d+$/.test(t)) selfScore += 0.5 * this.bm25.maxIdf();
     }
-    selfScore = selfScore || 1;
+    selfScore = (selfScore || 1) * this.bm25.maxTermFactor();
 
     const lexicalTop = new Map<number, [number, number]>();
     const { scores, touched } = this.bm25.score(unique, termWeight);
     for (const entry of touched) {
       if (exclude?.has(entry)) continue;
-      keepTopTwo(lexicalTop, this.targetOfEntry[entry]!, Math.min(1.2, scores[entry]! / selfScore) * this.entries[entry]!.weight);
+      keepTopTwo(lexicalTop, this.targetOfEntry[entry]!, Math.min(1, scores[entry]! / selfScore) * this.entries[entry]!.weight);
     }
 
     const vectorTop = new Map<number, [number, number]>();
