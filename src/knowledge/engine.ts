@@ -8,6 +8,7 @@ import { composeGuideAnswer, composeUncovered, type Suggestion } from './compose
 import { SMALLTALK_PREFIX } from './entries.js';
 import type { Guide, Indicator, SmalltalkIntent } from './schema.js';
 import { contentTokens, tokenize } from '../text/normalize.js';
+import { foldDiacritics } from '../text/fold.js';
 
 export type AskStatus = 'answered' | 'uncovered' | 'smalltalk';
 
@@ -35,6 +36,14 @@ export function toResponse(r: AskResult): AskResponse {
 
 const SMALLTALK_MIN_SCORE = 0.3;
 const MAX_SMALLTALK_WORDS = 12;
+
+/** Question marks and Vietnamese question words ("gì", "sao", "đâu", "không", "bao nhiêu"...), folded. */
+const QUESTION_SIGNALS =
+  /\?|\b(gi|j|sao|s|nao|dau|khong|ko|k|hok|chua|bao nhieu|bn|the nao|ntn|hoi|giup|can|muon|lam on|huong dan|chi cho|duoc khong)\b/;
+
+function asksSomething(text: string): boolean {
+  return QUESTION_SIGNALS.test(foldDiacritics(text.toLowerCase()));
+}
 
 /** Content words of the small-talk examples, and those of them no guide title or keyword uses. */
 function smalltalkOnlyWords(
@@ -142,6 +151,7 @@ export class AnswerEngine {
     const bestScore = best?.score ?? 0;
     const smalltalkWins =
       content.length === 0 ||
+      (!asksSomething(q) && content.some((t) => this.smalltalkVocabulary.only.has(t))) ||
       (content.length <= MAX_SMALLTALK_WORDS &&
         content.every((t) => this.smalltalkVocabulary.all.has(t)) &&
         content.some((t) => this.smalltalkVocabulary.only.has(t))) ||

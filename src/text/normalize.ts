@@ -54,11 +54,24 @@ function normalizeRawToken(raw: string): readonly string[] {
 const TOKEN_CACHE = new Map<string, readonly string[]>();
 const TOKEN_CACHE_LIMIT = 200_000;
 
+/** Words after which "bn" means "bao nhiêu" (how much) rather than "bạn" (you). */
+const QUANTITY_WORDS = new Set([
+  'tien', 'ngay', 'lau', 'phan', 'tuoi', 'nam', 'thang', 'so', 'k', 'nghin', 'ngan', 'trieu', 'lan', 'cai', 'gio', 'dong',
+]);
+
+/** "bn" is "bao nhiêu" before a quantity or at the end ("hết bn"), otherwise "bạn" ("bn là ai"). */
+function disambiguate(raw: string[], i: number): readonly string[] | undefined {
+  if (raw[i] !== 'bn') return undefined;
+  const next = raw[i + 1];
+  return next === undefined || QUANTITY_WORDS.has(next) ? ['bao', 'nhieu'] : ['ban'];
+}
+
 /** The full pipeline: returns folded, expanded syllable tokens (stopwords kept). */
 export function tokenize(text: string): string[] {
   const folded = foldDiacritics(toNfcLower(text));
+  const raw = rawTokens(folded);
   const out: string[] = [];
-  for (const raw of rawTokens(folded)) out.push(...normalizeRawToken(raw));
+  for (let i = 0; i < raw.length; i++) out.push(...(disambiguate(raw, i) ?? normalizeRawToken(raw[i]!)));
   return applyPhraseSynonyms(out);
 }
 
