@@ -52,7 +52,7 @@ export const FeedbackConfigSchema = z.object({
   /** Cosine similarity above which two uncovered questions fall into the same cluster. */
   TRIAGE_CLUSTER_SIMILARITY: z.coerce.number().min(0.05).max(0.99).default(0.5),
   /** Minimum candidate score for a cluster to take the nearest topic's indicator. */
-  TRIAGE_LABEL_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.35),
+  TRIAGE_LABEL_MIN_SCORE: z.coerce.number().min(0).max(1).default(0.5),
 });
 
 export type FeedbackConfig = z.infer<typeof FeedbackConfigSchema>;

@@ -29,6 +29,7 @@ function likePattern(search: string): string {
 
 export function turnWhere(q: TurnQuery, p: SqlParams): string {
   const clauses: string[] = [];
+  if (q.ids) clauses.push(q.ids.length ? `id IN (${q.ids.map((id) => p.add(id)).join(', ')})` : '1 = 0');
   if (q.needsTriage) clauses.push(`(status = 'uncovered' OR vote = 'down')`);
   if (q.triageState) clauses.push(`triage_state = ${p.add(q.triageState)}`);
   if (q.statuses?.length) clauses.push(`status IN (${q.statuses.map((s) => p.add(s)).join(', ')})`);

@@ -49,6 +49,7 @@ export interface TurnRow extends NewTurnRow {
 }
 
 export interface TurnQuery {
+  ids?: string[];
   /** Uncovered or 👎 turns (the triage queue). */
   needsTriage?: boolean;
   triageState?: TriageState;
@@ -132,7 +133,7 @@ export interface TurnLogStore {
   enqueueOutbox(key: string, payload: string, at: Date): Promise<boolean>;
   dueOutbox(now: Date, limit: number): Promise<OutboxItem[]>;
   getOutbox(key: string): Promise<OutboxItem | undefined>;
-  markOutboxDelivered(key: string, at: Date): Promise<void>;
+  markOutboxDelivered(key: string, attempts: number, at: Date): Promise<void>;
   markOutboxFailed(key: string, attempts: number, nextAttemptAt: Date, error: string): Promise<void>;
   close(): Promise<void>;
 }

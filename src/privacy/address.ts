@@ -5,7 +5,11 @@
  */
 import { PLACEHOLDERS } from './placeholders.js';
 
-const word = (alternatives: string) => `(?<![\\p{L}\\p{N}])(?:${alternatives})(?![\\p{L}])`;
+/** A cue word as written at the start of a sentence too ("số" and "Số"); the patterns are case-sensitive. */
+const word = (alternatives: string) => {
+  const all = alternatives.split('|').flatMap((w) => [w, w.charAt(0).toUpperCase() + w.slice(1)]);
+  return `(?<![\\p{L}\\p{N}])(?:${[...new Set(all)].join('|')})(?![\\p{L}])`;
+};
 
 const HOUSE = String.raw`\d{1,5}[A-Za-z]?(?:[\/\-]\d{1,5}[A-Za-z]?){0,3}`;
 const HOUSE_CUE = word('số nhà|nhà số|so nha|nha so|sn|số|so');
@@ -21,6 +25,8 @@ const STOP_WORDS = [
   'gì', 'gi', 'nào', 'nao', 'không', 'khong', 'ko', 'ở', 'tại', 'tai', 'bị', 'bi', 'đã', 'da', 'đi',
   'cho', 'với', 'voi', 'là', 'la', 'nay', 'này', 'giờ', 'gio', 'thường', 'tạm', 'tam', 'trú', 'tru',
 ];
+/** Capitalised words that follow "số N" in legal references ("Thông tư số 01 Bộ Công an"), never streets. */
+const LEGAL_WORDS = '(?:Điều|Khoản|Điểm|Chương|Mục|Phụ|Mẫu|Tờ|Bộ|Nghị|Thông|Quyết|Luật|Công|Văn|Chỉ|Kế|Quy|Hướng|Ban|Sở|Phòng|UBND|NĐ|TT|QĐ|CP)';
 const LOWER_WORD = `(?!(?:${STOP_WORDS.join('|')})(?![\\p{L}]))\\p{Ll}+`;
 const CAP_WORD = String.raw`\p{Lu}\p{Ll}*`;
 const CAP_NAME = `${CAP_WORD}(?:[ \\t]+${CAP_WORD}){0,4}`;
@@ -37,11 +43,16 @@ const PATTERNS: RegExp[] = [
   new RegExp(`${word('số nhà|nhà số|so nha|nha so|sn')}[ \\t]*:?[ \\t]*${HOUSE}(?:${SEP}(?:${STREET}[ \\t]+)?${NAME})?`, 'gu'),
   // After an address cue, a house number and a capitalised street name ("ở 12 Nguyễn Trãi").
   new RegExp(
-    `(?<=${word('ở|o|tại|tai|nhà|nha|sống ở|cư trú tại|địa chỉ|dia chi|đc|dc')}[ \\t]*:?[ \\t]*)(?:số[ \\t]+)?${HOUSE}${SEP}${CAP_NAME}`,
+    `(?<=${word('ở|o|tại|tai|nhà|nha|sống ở|cư trú tại|địa chỉ|dia chi')}[ \\t]*:?[ \\t]*)(?:số[ \\t]+)?${HOUSE}${SEP}${CAP_NAME}`,
+    'gu',
+  ),
+  // "Số 8 Lê Duẩn": the word "số", a house number and a capitalised name that is not a legal reference.
+  new RegExp(
+    `${word('số|so|sn')}[ \\t]*${HOUSE}${SEP}(?!${LEGAL_WORDS}(?![\\p{L}]))${CAP_NAME}`,
     'gu',
   ),
   // After "địa chỉ", even a lower-case street name.
-  new RegExp(`(?<=${word('địa chỉ|dia chi|đc|dc')}[ \\t]*:?[ \\t]*)(?:số[ \\t]+)?${HOUSE}${SEP}${NAME}`, 'giu'),
+  new RegExp(`(?<=${word('địa chỉ|dia chi|đ/c')}[ \\t]*:?[ \\t]*)(?:số[ \\t]+)?${HOUSE}${SEP}${NAME}`, 'giu'),
   // A lane with a slashed number is an address by itself ("hẻm 123/45").
   new RegExp(`${LANE}[ \\t]*\\d{1,5}[A-Za-z]?(?:\\/\\d{1,5}[A-Za-z]?)+(?:${SEP}(?:${STREET}[ \\t]+)?${CAP_NAME})?`, 'gu'),
 ];

@@ -53,9 +53,10 @@ const LICENCE_PLATE =
 
 /**
  * A run of digits whose groups are split by a space, a dot or a dash ("0912 345 678", "001.099.012.345",
- * "+84 912-345-678", "(+84) 912345678"). Line breaks never join groups.
+ * "+84 912-345-678", "(+84) 912345678", "(028) 3823 4567"). Line breaks never join groups. Letters may
+ * touch the run ("cccd001099012345"): only long runs are ever redacted, so short codes like "mức2" stay.
  */
-const DIGIT_RUN = /(?<![\p{L}\p{N}])(?:\(\+?84\)[ \t]?|\+[ \t]?)?\d+(?:(?:[ \t\u00A0]?[.\-][ \t\u00A0]?|[ \t\u00A0])(?:\(0\)[ \t]?)?\d+)*(?![\p{L}\p{N}])/gu;
+const DIGIT_RUN = /(?<!\p{N})(?:\(\+?84\)[ \t]?|\+[ \t]?|\(0\d{1,3}\)[ \t]?)?\d+(?:(?:[ \t\u00A0]?[.\-][ \t\u00A0]?|[ \t\u00A0])(?:\(0\)[ \t]?)?\d+)*(?!\p{N})/gu;
 
 const CUE_WINDOW = 40;
 const PHONE_CUE = /(?:sđt|sdt|số điện thoại|so dien thoai|điện thoại|dien thoai|đt|dt|di động|gọi|goi|liên hệ|zalo|nhắn|hotline|số máy|phone|tel)\W*(?:\p{L}+\W+){0,3}$/iu;
@@ -91,6 +92,8 @@ function classifyDigitRun(run: string, before: string): PiiKind | null {
   }
   const n = digits.length;
   if (n < 6) return null;
+  // "các năm 2023 2024 2025" is a list of years, not one number.
+  if (groups.length >= 2 && groups.every((g) => /^(?:19|20)\d{2}$/.test(g))) return null;
 
   if (n <= 8) {
     // Short numbers are fees, years, codes; only an explicit account cue makes them personal.

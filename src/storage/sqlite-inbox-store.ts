@@ -1,6 +1,10 @@
-/** The embedded default inbox: one SQLite table, prepared statements, one transaction per webhook request. */
+/**
+ * The embedded default inbox: one SQLite table and prepared statements. Writes go through a group commit:
+ * each caller waits for its commit, concurrent writes share one transaction.
+ */
 import type { InboxCounts, InboxItem, InboxOutcome, InboxStore, NewInboxItem } from './inbox-store.js';
 import type { SqliteDatabase } from './sqlite-database.js';
+import { SqliteGroupCommit } from './sqlite-group-commit.js';
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS inbox (
@@ -60,7 +64,10 @@ export class SqliteInboxStore implements InboxStore {
   private readonly selectCounts;
   private readonly deleteFinished;
 
-  constructor(db: SqliteDatabase) {
+  constructor(
+    db: SqliteDatabase,
+    private readonly commits = new SqliteGroupCommit(db),
+  ) {
     db.exec(SCHEMA);
     this.insert = db.prepare<[string, string, string, string, number], { seq: number }>(
       `INSERT INTO inbox (channel, external_id, conversation, payload, received_at) VALUES (?, ?, ?, ?, ?)
@@ -88,7 +95,7 @@ export class SqliteInboxStore implements InboxStore {
   }
 
   async add(items: readonly NewInboxItem[]): Promise<InboxItem[]> {
-    return items.length ? this.addMany(items) : [];
+    return items.length ? this.commits.run(() => this.addMany(items)) : [];
   }
 
   async unfinished(): Promise<InboxItem[]> {
@@ -96,19 +103,20 @@ export class SqliteInboxStore implements InboxStore {
   }
 
   async recordProgress(seq: number, sentCount: number): Promise<void> {
-    this.updateProgress.run(sentCount, seq);
+    await this.commits.run(() => this.updateProgress.run(sentCount, seq));
   }
 
   async rememberTurn(seq: number, turnId: string): Promise<void> {
-    this.updateTurn.run(turnId, seq);
+    await this.commits.run(() => this.updateTurn.run(turnId, seq));
   }
 
   async postpone(seq: number, notBefore: number, error: string): Promise<void> {
-    this.updatePostpone.run(notBefore, error, seq);
+    await this.commits.run(() => this.updatePostpone.run(notBefore, error, seq));
   }
 
   async finish(seq: number, outcome: InboxOutcome): Promise<void> {
-    this.updateFinish.run(outcome.status, outcome.status === 'failed' ? outcome.error : null, Date.now(), seq);
+    const error = outcome.status === 'failed' ? outcome.error : null;
+    await this.commits.run(() => this.updateFinish.run(outcome.status, error, Date.now(), seq));
   }
 
   async counts(): Promise<InboxCounts> {

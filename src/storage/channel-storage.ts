@@ -1,0 +1,49 @@
+/**
+ * Factory for the stores the channels need, keyed by backend. `sqlite` (default) keeps everything in one
+ * file under DATA_DIR; `memory` is for tests. A PostgreSQL backend will implement the same interfaces.
+ */
+import { join } from 'node:path';
+import { MemoryStorage, type Storage } from 'botbuilder';
+import type { InboxStore } from './inbox-store.js';
+import { MemoryInboxStore } from './memory-inbox-store.js';
+import { openSqliteDatabase } from './sqlite-database.js';
+import { SqliteInboxStore } from './sqlite-inbox-store.js';
+import { SqliteTokenStore } from './sqlite-token-store.js';
+import { SqliteBotStateStorage } from './sqlite-bot-state-storage.js';
+import { SqliteGroupCommit } from './sqlite-group-commit.js';
+import { MemoryTokenStore, type TokenStore } from './token-store.js';
+
+export type ChannelStorageBackend = 'sqlite' | 'memory';
+
+export interface ChannelStorage {
+  inbox: InboxStore;
+  tokens: TokenStore;
+  botState: Storage;
+  /** Deletes bot state of conversations idle since before `before` (ms since epoch). */
+  pruneBotState(before: number): number;
+  close(): void;
+}
+
+export const CHANNEL_DB_FILE = 'channels.sqlite';
+
+export function createChannelStorage(options: { backend: ChannelStorageBackend; dataDir: string }): ChannelStorage {
+  if (options.backend === 'memory') {
+    return {
+      inbox: new MemoryInboxStore(),
+      tokens: new MemoryTokenStore(),
+      botState: new MemoryStorage(),
+      pruneBotState: () => 0,
+      close: () => {},
+    };
+  }
+  const db = openSqliteDatabase(join(options.dataDir, CHANNEL_DB_FILE));
+  const commits = new SqliteGroupCommit(db);
+  const botState = new SqliteBotStateStorage(db, commits);
+  return {
+    inbox: new SqliteInboxStore(db, commits),
+    tokens: new SqliteTokenStore(db),
+    botState,
+    pruneBotState: (before) => botState.pruneOlderThan(before),
+    close: () => db.close(),
+  };
+}

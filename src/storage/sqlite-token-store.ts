@@ -1,0 +1,48 @@
+/** Platform tokens in the embedded SQLite database (one row per account name). */
+import type { StoredTokens, TokenStore } from './token-store.js';
+import type { SqliteDatabase } from './sqlite-database.js';
+
+interface Row {
+  access_token: string;
+  refresh_token: string | null;
+  expires_at: number | null;
+  seed: string;
+  updated_at: number;
+}
+
+export class SqliteTokenStore implements TokenStore {
+  private readonly select;
+  private readonly upsert;
+
+  constructor(db: SqliteDatabase) {
+    db.exec(`CREATE TABLE IF NOT EXISTS platform_tokens (
+      name TEXT PRIMARY KEY,
+      access_token TEXT NOT NULL,
+      refresh_token TEXT,
+      expires_at INTEGER,
+      seed TEXT NOT NULL,
+      updated_at INTEGER NOT NULL
+    )`);
+    this.select = db.prepare<[string], Row>(`SELECT * FROM platform_tokens WHERE name = ?`);
+    this.upsert = db.prepare<[string, string, string | null, number | null, string, number]>(
+      `INSERT INTO platform_tokens (name, access_token, refresh_token, expires_at, seed, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET access_token = excluded.access_token, refresh_token = excluded.refresh_token,
+         expires_at = excluded.expires_at, seed = excluded.seed, updated_at = excluded.updated_at`,
+    );
+  }
+
+  async load(name: string): Promise<StoredTokens | undefined> {
+    const r = this.select.get(name);
+    return r && {
+      accessToken: r.access_token,
+      refreshToken: r.refresh_token,
+      expiresAt: r.expires_at,
+      seed: r.seed,
+      updatedAt: r.updated_at,
+    };
+  }
+
+  async save(name: string, t: StoredTokens): Promise<void> {
+    this.upsert.run(name, t.accessToken, t.refreshToken, t.expiresAt, t.seed, t.updatedAt);
+  }
+}
