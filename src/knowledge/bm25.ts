@@ -34,6 +34,8 @@ export class Bm25Index {
   private readonly postingTfs: Uint16Array;
   private readonly idfs: Float32Array;
   readonly size: number;
+  /** Reused between queries (scores of touched entries are reset after use), so a query allocates little. */
+  private scratch: Float64Array | undefined;
 
   /**
    * `docs` may be a lazy sequence (a generator): the terms of one entry at a time, so building a large base
@@ -120,6 +122,23 @@ export class Bm25Index {
    * Scores every entry containing a query term into `scores` (indexed by entry) and returns the entries
    * touched. `termWeight` scales a term (stopwords, bigrams).
    */
+  /**
+   * Calls `visit(entry, score)` for every entry containing a query term. `termWeight` scales a term
+   * (stopwords, bigrams).
+   */
+  forEachScore(
+    queryTerms: readonly string[],
+    termWeight: (term: string) => number,
+    visit: (entry: number, score: number) => void,
+  ): void {
+    const scores = (this.scratch ??= new Float64Array(this.size));
+    const { touched } = this.score(queryTerms, termWeight, scores);
+    for (const entry of touched) {
+      visit(entry, scores[entry]!);
+      scores[entry] = 0;
+    }
+  }
+
   score(
     queryTerms: readonly string[],
     termWeight: (term: string) => number = () => 1,

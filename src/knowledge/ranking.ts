@@ -139,11 +139,10 @@ export class HybridRanker {
     selfScore = (selfScore || 1) * this.bm25.maxTermFactor();
 
     const lexicalTop = new Map<number, [number, number]>();
-    const { scores, touched } = this.bm25.score(unique, termWeight);
-    for (const entry of touched) {
-      if (exclude?.has(entry)) continue;
-      keepTopTwo(lexicalTop, this.targetOfEntry[entry]!, Math.min(1, scores[entry]! / selfScore) * this.entries[entry]!.weight);
-    }
+    this.bm25.forEachScore(unique, termWeight, (entry, raw) => {
+      if (exclude?.has(entry)) return;
+      keepTopTwo(lexicalTop, this.targetOfEntry[entry]!, Math.min(1, raw / selfScore) * this.entries[entry]!.weight);
+    });
 
     const vectorTop = new Map<number, [number, number]>();
     const queryVector = await this.embed(query);

@@ -10,8 +10,16 @@ import { Analyzer } from '../../text/analyzer.js';
 export interface HashingEmbeddingsState {
   dimensions: number;
   documentCount: number;
-  documentFrequency: Record<string, number>;
+  /** Document frequencies per feature bucket, base64 of a little-endian Uint32Array of DF_BUCKETS. */
+  documentFrequency: string;
 }
+
+/**
+ * Document frequencies are counted per hashed feature bucket instead of per feature string: a fixed 4 MB
+ * table whatever the size of the base (a string map grew past 100 MB on a 2,000-guide base). Collisions among
+ * a million buckets barely move an IDF.
+ */
+const DF_BUCKETS = 1 << 20;
 
 function fnv1a(text: string): number {
   let h = 0x811c9dc5;
@@ -40,7 +48,7 @@ export class HashingEmbeddings extends Embeddings {
   readonly id: string;
   private readonly dimensions: number;
   private documentCount = 0;
-  private readonly documentFrequency = new Map<string, number>();
+  private documentFrequency = new Uint32Array(DF_BUCKETS);
 
   private readonly analyzer: Analyzer;
 
@@ -48,10 +56,11 @@ export class HashingEmbeddings extends Embeddings {
     super({});
     this.analyzer = options.analyzer ?? new Analyzer();
     this.dimensions = options.state?.dimensions ?? options.dimensions ?? 512;
-    this.id = `hashing-v1-${this.dimensions}-${this.analyzer.fingerprint}`;
+    this.id = `hashing-v2-${this.dimensions}-${this.analyzer.fingerprint}`;
     if (options.state) {
       this.documentCount = options.state.documentCount;
-      for (const [f, n] of Object.entries(options.state.documentFrequency)) this.documentFrequency.set(f, n);
+      const bytes = Buffer.from(options.state.documentFrequency, 'base64');
+      this.documentFrequency = new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
     }
   }
 
@@ -72,9 +81,9 @@ export class HashingEmbeddings extends Embeddings {
   /** Learns document frequencies from the corpus the index is built on. */
   fit(texts: readonly string[]): void {
     this.documentCount = texts.length;
-    this.documentFrequency.clear();
+    this.documentFrequency.fill(0);
     for (const text of texts) {
-      for (const f of textFeatures(text, this.analyzer).keys()) this.documentFrequency.set(f, (this.documentFrequency.get(f) ?? 0) + 1);
+      for (const f of textFeatures(text, this.analyzer).keys()) this.documentFrequency[fnv1a(f) & (DF_BUCKETS - 1)]!++;
     }
   }
 
@@ -82,12 +91,12 @@ export class HashingEmbeddings extends Embeddings {
     return {
       dimensions: this.dimensions,
       documentCount: this.documentCount,
-      documentFrequency: Object.fromEntries(this.documentFrequency),
+      documentFrequency: Buffer.from(this.documentFrequency.buffer, this.documentFrequency.byteOffset, this.documentFrequency.byteLength).toString('base64'),
     };
   }
 
-  private idf(feature: string): number {
-    const df = this.documentFrequency.get(feature) ?? 0;
+  private idf(hash: number): number {
+    const df = this.documentFrequency[hash & (DF_BUCKETS - 1)]!;
     return Math.log(1 + (this.documentCount + 1) / (df + 1));
   }
 
@@ -96,7 +105,7 @@ export class HashingEmbeddings extends Embeddings {
     for (const [feature, weight] of textFeatures(text, this.analyzer)) {
       const h = fnv1a(feature);
       const sign = h & 1 ? 1 : -1;
-      vec[(h >>> 1) % this.dimensions]! += sign * weight * this.idf(feature);
+      vec[(h >>> 1) % this.dimensions]! += sign * weight * this.idf(h);
     }
     let norm = 0;
     for (const v of vec) norm += v * v;
