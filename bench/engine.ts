@@ -39,11 +39,18 @@ async function main() {
   const real = await AnswerEngine.create(kb, { embedder: defaultEmbedder() });
   const realBuild = performance.now() - t;
   const realLatency = await measure(`${kb.guides.length} hướng dẫn thật`, real, questions);
+  const mb = (x: number) => `${(x / 1024 / 1024).toFixed(0)} MB`;
+  const mem = (label: string) => {
+    const m = process.memoryUsage();
+    console.error(`${label}: rss ${mb(m.rss)}, heap ${mb(m.heapUsed)}, external ${mb(m.external + m.arrayBuffers)}`);
+  };
+  mem('sau chỉ mục thật');
 
   const synthetic = syntheticGuides(kb.guides, 2000);
   t = performance.now();
   const big = await AnswerEngine.create({ ...kb, guides: synthetic }, { embedder: defaultEmbedder() });
   const bigBuild = performance.now() - t;
+  mem('sau chỉ mục 2.000 hướng dẫn');
   const bigLatency = await measure('2.000 hướng dẫn tổng hợp', big, questions);
   const rssMb = process.resourceUsage().maxRSS / 1024;
 

@@ -12,7 +12,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -198,6 +198,16 @@ function startApp(dataDir: string, zaloUrl: string, concurrency: number): Promis
   });
 }
 
+/** CPU time (user + system, ms) used so far by a process, from /proc (Linux); undefined elsewhere. */
+function cpuMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return undefined;
+  }
+}
+
 async function waitFor(check: () => boolean, progress: () => number, stallMs = 30_000): Promise<void> {
   let last = progress();
   let lastChange = Date.now();
@@ -251,6 +261,7 @@ async function bench(opts: Options): Promise<void> {
     process.stderr.write(`Gửi ${opts.messages} tin (${opts.rate ? `${opts.rate} tin/giây` : 'tối đa'}, ${opts.connections} kết nối)…\n`);
     const startedAt = performance.now();
     const sendsBefore = zalo.sends;
+    const cpuBefore = cpuMs(app.child.pid);
     let accepted = 0;
     const result = await autocannon({
       url: app.url,
@@ -275,6 +286,7 @@ async function bench(opts: Options): Promise<void> {
     const ackedAt = performance.now();
     await waitFor(() => zalo.answered() >= warmAnswered + accepted, () => zalo.answered());
     const doneAt = zalo.lastCompletionAt;
+    const cpuAfter = cpuMs(app.child.pid);
 
     let lost = 0;
     let duplicated = 0;
@@ -300,6 +312,7 @@ async function bench(opts: Options): Promise<void> {
         ['answered msg/s (first request → last answer)', (answered / seconds).toFixed(0)],
         ['backlog drained after last ack', `${Math.max(0, (doneAt - ackedAt) / 1000).toFixed(2)} s`],
         ['Zalo API calls', String(zalo.sends - sendsBefore)],
+        ['app CPU per message (ack + answer)', cpuBefore !== undefined && cpuAfter !== undefined ? `${((cpuAfter - cpuBefore) / opts.messages).toFixed(2)} ms` : 'n/a'],
         ['lost', String(lost)],
         ['duplicated', String(duplicated)],
       ]),

@@ -7,6 +7,7 @@ import express, { Router } from 'express';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
+import { AppError } from '../errors/app-error.js';
 
 export const DASHBOARD_DIR = fileURLToPath(new URL('../../public/admin/', import.meta.url));
 
@@ -31,6 +32,6 @@ export function dashboardRoutes(dir = DASHBOARD_DIR): Router {
   router.get('/admin', sendIndex);
   router.get('/admin/', sendIndex);
   router.use('/admin/assets', express.static(join(dir, 'assets'), { index: false, fallthrough: true, maxAge: '1h' }));
-  if (!existsSync(join(dir, 'index.html'))) throw new Error(`Thiếu giao diện quản trị tại ${dir}`);
+  if (!existsSync(join(dir, 'index.html'))) throw new AppError('invalid_config', `Thiếu giao diện quản trị tại ${dir}`);
   return router;
 }

@@ -102,7 +102,7 @@ export function adminApiRoutes({ core, engine, now }: AdminRoutesOptions): Route
     const hasRange = q.from !== undefined || q.to !== undefined;
     const r = hasRange ? range(q) : undefined;
     const result = await core.triage.queue({
-      search: search(q.search), commune: q.commune, indicator: q.indicator,
+      search: search(q.search), commune: q.commune, indicator: q.indicator, statuses: q.status ? [q.status] : undefined, vote: q.vote,
       fromDay: r?.from, toDay: r?.to, limit: q.limit ?? 100, offset: q.offset,
     });
     res.json(result);

@@ -50,8 +50,8 @@ export interface FeedbackCore {
 export async function createFeedbackCore(deps: FeedbackDeps): Promise<FeedbackCore> {
   const config = loadFeedbackConfig({ ...deps.env, ...(deps.dataDir ? { DATA_DIR: deps.dataDir } : {}) });
   const dataDir = resolve(config.DATA_DIR);
-  const store = await createTurnLogStore(config, deps.log.warn);
   const userKeySecret = resolveUserKeySecret(config.USER_KEY_SECRET, dataDir, deps.log.warn);
+  const store = await createTurnLogStore(config, deps.log.warn);
   const recorder = new StoreTurnRecorder({ store, userKeySecret, timeZone: config.REPORT_TIMEZONE, log: deps.log, now: deps.now });
   const triage = new TriageService({
     store,

@@ -45,6 +45,8 @@ export class SqliteTurnLogStore implements TurnLogStore {
     if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
     this.db = new Database(file);
     this.db.pragma('journal_mode = WAL');
+    // In WAL mode NORMAL never corrupts the file; a power cut may lose the last few turns, not the log.
+    this.db.pragma('synchronous = NORMAL');
     this.db.pragma('busy_timeout = 5000');
     this.db.pragma('foreign_keys = ON');
   }

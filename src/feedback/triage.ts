@@ -3,7 +3,7 @@
  * clusters, and the three actions an administrator takes on a cluster or a single question. Every action
  * records who and when; actions that teach the engine write the knowledge directory and republish.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { AppError } from '../errors/app-error.js';
 import type { AnswerEngine } from '../knowledge/engine.js';
 import { redactPii } from '../privacy/redact.js';
@@ -17,6 +17,7 @@ const MAX_QUESTIONS_PER_ACTION = 20;
 const MAX_TURNS_PER_ACTION = 5000;
 const QUEUE_CLUSTER_WINDOW = 2000;
 const LABEL_CACHE_SIZE = 5000;
+const CLUSTER_CACHE_SIZE = 4;
 
 export interface TurnView {
   id: string;
@@ -64,10 +65,11 @@ export interface TriageDeps {
   now?: () => Date;
 }
 
-export type QueueFilter = Pick<TurnQuery, 'search' | 'commune' | 'indicator' | 'fromDay' | 'toDay' | 'limit' | 'offset'>;
+export type QueueFilter = Pick<TurnQuery, 'search' | 'commune' | 'indicator' | 'statuses' | 'vote' | 'fromDay' | 'toDay' | 'limit' | 'offset'>;
 
 export class TriageService {
   private readonly labelCache = new Map<string, { topic: string; score: number } | null>();
+  private readonly clusterCache = new Map<string, Promise<Cluster[]>>();
   private serial: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly deps: TriageDeps) {}
@@ -91,11 +93,25 @@ export class TriageService {
     },
   };
 
+  /**
+   * Clusters turns; the last few results are kept, keyed by the index and the exact turns, so reloading the
+   * dashboard does not recompute what has not changed.
+   */
   cluster(turns: readonly TurnRow[]): Promise<Cluster[]> {
-    return clusterTurns(turns, this.deps.embed, this.labeller, {
+    const key = createHash('sha256')
+      .update(this.deps.engine().indexHash)
+      .update(turns.map((t) => `${t.id}\u0000${t.vote ?? ''}`).join('\u0001'))
+      .digest('hex');
+    const cached = this.clusterCache.get(key);
+    if (cached) return cached;
+    const result = clusterTurns(turns, this.deps.embed, this.labeller, {
       similarity: this.deps.similarity,
       labelMinScore: this.deps.labelMinScore,
     });
+    this.clusterCache.set(key, result);
+    result.catch(() => this.clusterCache.delete(key));
+    while (this.clusterCache.size > CLUSTER_CACHE_SIZE) this.clusterCache.delete(this.clusterCache.keys().next().value!);
+    return result;
   }
 
   /** Open uncovered/👎 questions (newest first, paged) and the clusters of the newest open questions. */

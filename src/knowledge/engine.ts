@@ -103,6 +103,11 @@ export class AnswerEngine {
     };
   }
 
+  /** Vectors from the live index's embedder (the same space as retrieval), for clustering questions. */
+  async embedTexts(texts: string[]): Promise<number[][]> {
+    return this.index.embedder.embedDocuments(texts);
+  }
+
   guide(id: string): Guide | undefined {
     return this.guides.get(id);
   }

@@ -59,11 +59,11 @@ const LICENCE_PLATE =
 const DIGIT_RUN = /(?<!\p{N})(?:\(\+?84\)[ \t]?|\+[ \t]?|\(0\d{1,3}\)[ \t]?)?\d+(?:(?:[ \t\u00A0]?[.\-][ \t\u00A0]?|[ \t\u00A0])(?:\(0\)[ \t]?)?\d+)*(?!\p{N})/gu;
 
 const CUE_WINDOW = 40;
-const PHONE_CUE = /(?:sđt|sdt|số điện thoại|so dien thoai|điện thoại|dien thoai|đt|dt|di động|gọi|goi|liên hệ|zalo|nhắn|hotline|số máy|phone|tel)\W*(?:\p{L}+\W+){0,3}$/iu;
-const SOCIAL_INSURANCE_CUE = /(?:bhxh|bhyt|bảo hiểm|bao hiem|mã số bh|msbh|sổ bh)\W*(?:\p{L}+\W+){0,4}$/iu;
-const ACCOUNT_CUE = /(?:stk|số tk|so tk|tài khoản|tai khoan|tk|ngân hàng|ngan hang|chuyển khoản|chuyen khoan|ck)\W*(?:\p{L}+\W+){0,4}$/iu;
-const CARD_CUE = /(?:số thẻ|so the|thẻ atm|the atm|thẻ tín dụng|thẻ ghi nợ|visa|mastercard|napas)\W*(?:\p{L}+\W+){0,3}$/iu;
-const ID_CUE = /(?:cccd|căn cước|can cuoc|định danh|dinh danh|cmnd|chứng minh|chung minh|cmt|mã số thuế|mst)\W*(?:\p{L}+\W+){0,4}$/iu;
+const PHONE_CUE = /(?<!\p{L})(?:sđt|sdt|số điện thoại|so dien thoai|điện thoại|dien thoai|đt|dt|di động|gọi|goi|liên hệ|zalo|nhắn|hotline|số máy|phone|tel)\W*(?:\p{L}+\W+){0,3}$/iu;
+const SOCIAL_INSURANCE_CUE = /(?<!\p{L})(?:bhxh|bhyt|bảo hiểm|bao hiem|mã số bh|msbh|sổ bh)\W*(?:\p{L}+\W+){0,4}$/iu;
+const ACCOUNT_CUE = /(?<!\p{L})(?:stk|số tk|so tk|tài khoản|tai khoan|tk|ngân hàng|ngan hang|chuyển khoản|chuyen khoan|ck)\W*(?:\p{L}+\W+){0,4}$/iu;
+const CARD_CUE = /(?<!\p{L})(?:số thẻ|so the|thẻ atm|the atm|thẻ tín dụng|thẻ ghi nợ|visa|mastercard|napas)\W*(?:\p{L}+\W+){0,3}$/iu;
+const ID_CUE = /(?<!\p{L})(?:cccd|căn cước|can cuoc|định danh|dinh danh|cmnd|chứng minh|chung minh|cmt|mã số thuế|mst)\W*(?:\p{L}+\W+){0,4}$/iu;
 
 /** Shields spans that must survive; returns the text with sentinels and a restore function. */
 function shield(text: string, patterns: RegExp[]): { text: string; restore: (t: string) => string } {
@@ -71,6 +71,7 @@ function shield(text: string, patterns: RegExp[]): { text: string; restore: (t: 
   let out = text;
   for (const pattern of patterns) {
     out = out.replace(pattern, (match) => {
+      if (SENTINEL_INDEX_BASE + kept.length > 0xf8ff) return match;
       kept.push(match);
       return SENTINEL_OPEN + String.fromCharCode(SENTINEL_INDEX_BASE + kept.length - 1) + SENTINEL_CLOSE;
     });
@@ -92,6 +93,8 @@ function classifyDigitRun(run: string, before: string): PiiKind | null {
   }
   const n = digits.length;
   if (n < 6) return null;
+  // Billions written with thousands dots ("2.500.000.000") are money even without a unit.
+  if (/^[1-9]\d{0,2}(?:\.\d{3}){3,}$/.test(run)) return null;
   // "các năm 2023 2024 2025" is a list of years, not one number.
   if (groups.length >= 2 && groups.every((g) => /^(?:19|20)\d{2}$/.test(g))) return null;
 

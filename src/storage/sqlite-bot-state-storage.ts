@@ -38,7 +38,7 @@ export class SqliteBotStateStorage implements Storage {
     );
     this.remove = db.prepare<[string]>(`DELETE FROM bot_state WHERE key = ?`);
     this.deleteOlder = db.prepare<[number]>(`DELETE FROM bot_state WHERE updated_at < ?`);
-    this.writeAll = db.transaction((changes: StoreItems) => {
+    const writeEach = (changes: StoreItems) => {
       for (const [key, item] of Object.entries(changes)) {
         const { eTag, ...value } = (item ?? {}) as Record<string, unknown> & { eTag?: string };
         if (eTag !== undefined && eTag !== '*') {
@@ -49,7 +49,10 @@ export class SqliteBotStateStorage implements Storage {
         }
         this.upsert.run(key, JSON.stringify(value), newETag(), Date.now());
       }
-    });
+    };
+    // Several keys are written all or nothing; one key needs no savepoint.
+    const writeBatch = db.transaction(writeEach);
+    this.writeAll = (changes: StoreItems) => (Object.keys(changes).length > 1 ? writeBatch(changes) : writeEach(changes));
   }
 
   async read(keys: string[]): Promise<StoreItems> {

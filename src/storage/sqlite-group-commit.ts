@@ -18,7 +18,10 @@ export class SqliteGroupCommit {
 
   constructor(private readonly db: SqliteDatabase) {}
 
-  /** Runs `write` inside the next shared transaction; a write that throws fails alone (savepoint). */
+  /**
+   * Runs `write` inside the next shared transaction. A write made of several statements that must be atomic
+   * wraps them in `db.transaction()` itself (nested, so a savepoint); a write that throws fails alone.
+   */
   run<T>(write: () => T): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.queue.push({ write, resolve: resolve as (value: unknown) => void, reject });
@@ -42,8 +45,7 @@ export class SqliteGroupCommit {
       this.db.transaction(() => {
         for (const w of batch) {
           try {
-            // A nested transaction is a savepoint: a failing write is rolled back without the others.
-            outcomes.push({ ok: true, value: this.db.transaction(w.write)() });
+            outcomes.push({ ok: true, value: w.write() });
           } catch (err) {
             outcomes.push({ ok: false, value: err });
           }

@@ -73,14 +73,17 @@ export class SqliteInboxStore implements InboxStore {
       `INSERT INTO inbox (channel, external_id, conversation, payload, received_at) VALUES (?, ?, ?, ?, ?)
        ON CONFLICT (channel, external_id) DO NOTHING RETURNING seq`,
     );
-    this.addMany = db.transaction((items: readonly NewInboxItem[]): InboxItem[] => {
+    const insertAll = (items: readonly NewInboxItem[]): InboxItem[] => {
       const added: InboxItem[] = [];
       for (const it of items) {
         const row = this.insert.get(it.channel, it.externalId, it.conversation, it.payload, it.receivedAt);
         if (row) added.push({ ...it, seq: row.seq, attempts: 0, sentCount: 0, turnId: null, notBefore: 0 });
       }
       return added;
-    });
+    };
+    // A batch (Messenger entries) is all or nothing; a single insert needs no savepoint.
+    const insertBatch = db.transaction(insertAll);
+    this.addMany = (items: readonly NewInboxItem[]) => (items.length > 1 ? insertBatch(items) : insertAll(items));
     this.selectUnfinished = db.prepare<[], Row>(`SELECT * FROM inbox WHERE status = 'pending' ORDER BY seq`);
     this.updateProgress = db.prepare<[number, number]>(`UPDATE inbox SET sent_count = ? WHERE seq = ?`);
     this.updateTurn = db.prepare<[string, number]>(`UPDATE inbox SET turn_id = ? WHERE seq = ?`);

@@ -55,6 +55,7 @@ const REDACTED: Array<[string, string]> = [
   ['em ở hẻm 123/45 Lê Văn Sỹ muốn khai báo tạm vắng', 'em ở [địa chỉ] muốn khai báo tạm vắng'],
   ['nhà 56B đường số 7 khu phố 3', 'nhà [địa chỉ] khu phố 3'],
   ['số 5 ngõ 10 ngách 20 xin đăng ký thường trú', '[địa chỉ] xin đăng ký thường trú'],
+  ['Số 8 Lê Duẩn, phường Bến Nghé nộp hồ sơ ở đâu', '[địa chỉ], phường Bến Nghé nộp hồ sơ ở đâu'],
   // several data in one message, and messages split across groups
   [
     'Tôi tên Lan, CCCD 001 099 012 345, SĐT 0912.345.678, email lan@gmail.com, muốn đổi số',
@@ -63,6 +64,9 @@ const REDACTED: Array<[string, string]> = [
   ['cccd 001099012345 sdt 0987654321', 'cccd [số định danh] sdt [số điện thoại]'],
   ['ngày 12.05.2024 em gửi số 0912345678 mà chưa được', 'ngày 12.05.2024 em gửi số [số điện thoại] mà chưa được'],
   ['đóng 200.000đ vào stk 0011001234567', 'đóng 200.000đ vào stk [số tài khoản]'],
+  ['cccd001099012345 bị báo sai', 'cccd[số định danh] bị báo sai'],
+  ['SĐT:0912345678.', 'SĐT:[số điện thoại].'],
+  ['máy bàn (028) 3823 4567 của phường', 'máy bàn [số điện thoại] của phường'],
 ];
 
 /** Messages that carry numbers a question needs; none of them is personal and all must survive intact. */
@@ -91,6 +95,13 @@ const KEPT: string[] = [
   'phường 12 quận 3 nộp hồ sơ ở đâu',
   'app VNeID phiên bản 2.1.5 bị lỗi',
   'gọi 113 hay 114 khi có cháy',
+  'Thông tư số 01 Bộ Công an quy định gì',
+  'các năm 2023 2024 2025 đều đóng BHYT',
+  'đăng ký mức2 trên app',
+  'xã được hỗ trợ 2.500.000.000 cho chuyển đổi số',
+  'check-in mã 20250312 xong rồi',
+  'e thuê trọ ở BD đc 2 tháng r, chủ trọ nhắc đi đki tạm trú',
+  'thẻ mới làm đc 1 năm thì có bắt buộc đổi nữa ko',
 ];
 
 describe('redactPii', () => {

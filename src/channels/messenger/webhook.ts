@@ -44,7 +44,7 @@ export function messengerWebhookRouter(options: MessengerWebhookOptions): Router
     const batch = messengerInboxItems(parseJson(raw), options.redact);
     if (batch.items.length) await options.accept(batch.items);
     if (batch.unrecognised) warn('unrecognised', `Webhook Messenger: ${batch.unrecognised} sự kiện có cấu trúc lạ, đã bỏ qua.`);
-    res.status(200).json({ ok: true });
+    res.status(200).end();
   });
   return router;
 }

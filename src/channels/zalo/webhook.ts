@@ -34,7 +34,7 @@ export function zaloWebhookRouter(options: ZaloWebhookOptions): Router {
     const disposition = zaloInboxItem(body, options.redact);
     if (disposition.kind === 'store') await options.accept([disposition.item]);
     else if (disposition.reason === 'unrecognised') warn('unrecognised', 'Webhook Zalo: sự kiện có cấu trúc lạ, đã bỏ qua.');
-    res.status(200).json({ ok: true });
+    res.status(200).end();
   });
   return router;
 }
