@@ -1,5 +1,5 @@
 /**
- * npm run bench:webhook [-- --messages 15000 --rate 600 --connections 32 --users 3000 --concurrency 32]
+ * npm run bench:webhook [-- --messages 15000 --rate 600 --connections 30 --users 3000 --concurrency 32 --split --workers 1]
  *
  * Load test of the Zalo webhook path: autocannon POSTs signed `user_send_text` bodies (distinct msg_ids,
  * real guide questions) to the app running as a child process (`--serve` role of this file, wired like
@@ -8,7 +8,9 @@
  * duplicated answers counted at the fake Zalo server.
  *
  * A message counts as answered when the fake server receives its last reply (the one carrying the 👍/👎
- * buttons). `--rate 0` offers load as fast as autocannon can send (saturation run).
+ * buttons). `--rate 0` offers load as fast as autocannon can send (saturation run). `--split` runs the app as
+ * processes on the same DATA_DIR: one CHANNEL_ROLE=web (webhooks, acks) and `--workers` CHANNEL_ROLE=worker
+ * processes (answers; conversations split with INBOX_PARTITIONS / INBOX_PARTITION).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -43,6 +45,8 @@ interface Options {
   connections: number;
   users: number;
   concurrency: number;
+  split: boolean;
+  workers: number;
 }
 
 function options(): Options {
@@ -50,14 +54,24 @@ function options(): Options {
     options: {
       messages: { type: 'string', default: '15000' },
       rate: { type: 'string', default: '600' },
-      connections: { type: 'string', default: '32' },
+      connections: { type: 'string', default: '30' },
       users: { type: 'string', default: '3000' },
       concurrency: { type: 'string', default: '32' },
+      split: { type: 'boolean', default: false },
+      workers: { type: 'string', default: '1' },
       serve: { type: 'boolean', default: false },
     },
   });
   const n = (k: keyof typeof values) => Number(values[k]);
-  return { messages: n('messages'), rate: n('rate'), connections: n('connections'), users: n('users'), concurrency: n('concurrency') };
+  return {
+    messages: n('messages'),
+    rate: n('rate'),
+    connections: n('connections'),
+    users: n('users'),
+    concurrency: n('concurrency'),
+    split: values.split === true,
+    workers: n('workers'),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -167,7 +181,15 @@ async function answeredQuestions(dataDir: string): Promise<string[]> {
   return out;
 }
 
-function startApp(dataDir: string, zaloUrl: string, concurrency: number): Promise<{ child: ChildProcess; url: string }> {
+type Role = 'all' | 'web' | 'worker';
+
+function startApp(
+  dataDir: string,
+  zaloUrl: string,
+  concurrency: number,
+  role: Role,
+  extraEnv: Record<string, string> = {},
+): Promise<{ child: ChildProcess; url: string }> {
   // BENCH_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/prof" profiles the app process.
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', fileURLToPath(import.meta.url), '--serve'], {
@@ -184,6 +206,8 @@ function startApp(dataDir: string, zaloUrl: string, concurrency: number): Promis
       ZALO_API_BASE_URL: zaloUrl,
       ZALO_OAUTH_BASE_URL: zaloUrl,
       INBOX_CONCURRENCY: String(concurrency),
+      CHANNEL_ROLE: role,
+      ...extraEnv,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -198,11 +222,15 @@ function startApp(dataDir: string, zaloUrl: string, concurrency: number): Promis
   });
 }
 
-/** CPU time (user + system, ms) used so far by a process, from /proc (Linux); undefined elsewhere. */
-function cpuMs(pid: number | undefined): number | undefined {
+/** CPU time (user + system, ms) used so far by the processes, from /proc (Linux); undefined elsewhere. */
+function cpuMs(pids: number[]): number | undefined {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime in clock ticks (USER_HZ = 100)
+    let ms = 0;
+    for (const pid of pids) {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      ms += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, clock ticks (USER_HZ = 100)
+    }
+    return ms;
   } catch {
     return undefined;
   }
@@ -233,10 +261,19 @@ async function bench(opts: Options): Promise<void> {
   const zalo = new FakeZalo();
   const zaloUrl = await zalo.start();
   let app: { child: ChildProcess; url: string } | undefined;
+  const workers: Array<{ child: ChildProcess; url: string }> = [];
   try {
     process.stderr.write('Chuẩn bị chỉ mục và câu hỏi…\n');
     const questions = await answeredQuestions(dataDir);
-    app = await startApp(dataDir, zaloUrl, opts.concurrency);
+    if (opts.split) {
+      for (let i = 0; i < opts.workers; i++) {
+        workers.push(
+          await startApp(dataDir, zaloUrl, opts.concurrency, 'worker', { INBOX_PARTITIONS: String(opts.workers), INBOX_PARTITION: String(i) }),
+        );
+      }
+    }
+    app = await startApp(dataDir, zaloUrl, opts.concurrency, opts.split ? 'web' : 'all');
+    const pids = [app, ...workers].map((p) => p.child.pid).filter((p): p is number => p !== undefined);
     const users = Array.from({ length: opts.users }, (_, i) => String(8_312_645_790_000_000_000n + BigInt(i)));
     const expected = new Map<string, number>();
     let next = 0;
@@ -261,7 +298,7 @@ async function bench(opts: Options): Promise<void> {
     process.stderr.write(`Gửi ${opts.messages} tin (${opts.rate ? `${opts.rate} tin/giây` : 'tối đa'}, ${opts.connections} kết nối)…\n`);
     const startedAt = performance.now();
     const sendsBefore = zalo.sends;
-    const cpuBefore = cpuMs(app.child.pid);
+    const cpuBefore = cpuMs(pids);
     let accepted = 0;
     const result = await autocannon({
       url: app.url,
@@ -286,7 +323,7 @@ async function bench(opts: Options): Promise<void> {
     const ackedAt = performance.now();
     await waitFor(() => zalo.answered() >= warmAnswered + accepted, () => zalo.answered());
     const doneAt = zalo.lastCompletionAt;
-    const cpuAfter = cpuMs(app.child.pid);
+    const cpuAfter = cpuMs(pids);
 
     let lost = 0;
     let duplicated = 0;
@@ -302,6 +339,7 @@ async function bench(opts: Options): Promise<void> {
       table([
         ['messages offered', String(opts.messages)],
         ['offered rate', opts.rate ? `${opts.rate} msg/s` : 'unlimited'],
+        ['app processes', opts.split ? `${1 + opts.workers} (web + ${opts.workers} worker)` : '1 (web and worker)'],
         ['connections / inbox workers', `${opts.connections} / ${opts.concurrency}`],
         ['accepted (HTTP 200)', String(accepted)],
         ['rejected / errors / timeouts', `${result.non2xx} / ${result.errors} / ${result.timeouts}`],
@@ -319,9 +357,10 @@ async function bench(opts: Options): Promise<void> {
     );
     if (lost || duplicated) process.exitCode = 1;
   } finally {
-    if (app) {
-      app.child.kill('SIGTERM');
-      await new Promise((r) => app!.child.once('exit', r));
+    for (const proc of [app, ...workers]) {
+      if (!proc) continue;
+      proc.child.kill('SIGTERM');
+      await new Promise((r) => proc.child.once('exit', r));
     }
     await zalo.close();
     rmSync(dataDir, { recursive: true, force: true });

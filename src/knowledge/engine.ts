@@ -156,7 +156,9 @@ export class AnswerEngine {
     const bestScore = best?.score ?? 0;
     const smalltalkWins =
       content.length === 0 ||
-      (!asksSomething(q) && content.some((t) => this.smalltalkVocabulary.only.has(t))) ||
+      (!asksSomething(q) &&
+        content.some((t) => this.smalltalkVocabulary.only.has(t)) &&
+        (st?.score ?? 0) >= (summary.outOfScope?.score ?? 0)) ||
       (content.length <= MAX_SMALLTALK_WORDS &&
         content.every((t) => this.smalltalkVocabulary.all.has(t)) &&
         content.some((t) => this.smalltalkVocabulary.only.has(t))) ||
