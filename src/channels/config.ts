@@ -36,6 +36,10 @@ export const ChannelEnvSchema = z.object({
   MICROSOFT_APP_TYPE: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI']).default('MultiTenant')),
   MICROSOFT_APP_TENANT_ID: optionalString,
   INBOX_CONCURRENCY: positiveInt(16, 256),
+  CHANNEL_ROLE: z.preprocess((v) => (v === '' ? undefined : v), z.enum(['all', 'web', 'worker']).default('all')),
+  INBOX_POLL_MS: positiveInt(20, 10_000),
+  INBOX_PARTITIONS: positiveInt(1, 64),
+  INBOX_PARTITION: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(63).default(0)),
   CHANNEL_HTTP_TIMEOUT_MS: positiveInt(10_000, 120_000),
 });
 
@@ -65,7 +69,18 @@ export interface BotFrameworkConfig {
   tenantId: string | null;
 }
 
+/**
+ * `all`: one process receives webhooks and answers them. `web`: receives and stores only. `worker`: answers
+ * what web processes stored (found by polling the inbox every INBOX_POLL_MS). Several answering processes
+ * on one DATA_DIR split the conversations with INBOX_PARTITIONS / INBOX_PARTITION (0-based), one each.
+ */
+export type ChannelRole = 'all' | 'web' | 'worker';
+
 export interface ChannelConfig {
+  role: ChannelRole;
+  inboxPollMs: number;
+  /** This process answers the conversations of partition `index` out of `count` (see partitionOf). */
+  inboxPartition: { index: number; count: number };
   zalo: ZaloChannelConfig | null;
   messenger: MessengerChannelConfig | null;
   botFramework: BotFrameworkConfig;
@@ -125,9 +140,15 @@ export function loadChannelConfig(env: NodeJS.ProcessEnv = process.env): Channel
   if (e.MICROSOFT_APP_TYPE === 'SingleTenant' && e.MICROSOFT_APP_ID && !e.MICROSOFT_APP_TENANT_ID) {
     problems.push('MICROSOFT_APP_TENANT_ID: bắt buộc khi MICROSOFT_APP_TYPE=SingleTenant');
   }
+  if (e.INBOX_PARTITION >= e.INBOX_PARTITIONS) {
+    problems.push(`INBOX_PARTITION: phải nhỏ hơn INBOX_PARTITIONS (${e.INBOX_PARTITIONS}); các tiến trình trả lời đánh số 0, 1, …`);
+  }
   if (problems.length) throw invalid(problems);
 
   return {
+    role: e.CHANNEL_ROLE,
+    inboxPollMs: e.INBOX_POLL_MS,
+    inboxPartition: { index: e.INBOX_PARTITION, count: e.INBOX_PARTITIONS },
     zalo,
     messenger,
     botFramework: {

@@ -4,13 +4,14 @@
  * `stop()` on shutdown.
  */
 import type { Router } from 'express';
-import { ConversationState } from 'botbuilder';
+import { ConversationState, type TurnContext } from 'botbuilder';
 import type { AnswerEngine } from '../knowledge/engine.js';
 import type { TurnRecorder } from '../feedback/turn-types.js';
 import { AssistantBot } from '../bot/assistant-bot.js';
-import { Inbox, type InboxHandler } from '../inbox/inbox.js';
+import { Inbox, partitionOf, type InboxHandler } from '../inbox/inbox.js';
+import type { NewInboxItem } from '../storage/inbox-store.js';
 import { createChannelStorage, type ChannelStorageBackend } from '../storage/channel-storage.js';
-import { loadChannelConfig, type ChannelConfig } from './config.js';
+import { loadChannelConfig, type ChannelConfig, type ChannelRole } from './config.js';
 import { createPlatformHttp } from './platform-http.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 import { ZaloTokenManager } from './zalo/token-manager.js';
@@ -51,6 +52,7 @@ export interface ChannelDeps {
 export interface Channels {
   routers: Router[];
   enabled: { zalo: boolean; messenger: boolean };
+  role: ChannelRole;
   inbox: Inbox;
   start(): Promise<void>;
   stop(): Promise<void>;
@@ -71,7 +73,8 @@ export function createChannels(deps: ChannelDeps): Channels {
   const bot = new AssistantBot({ engine: deps.engine, recorder: deps.recorder, conversationState, log });
   const http = createPlatformHttp(config.httpTimeoutMs);
   const retry = deps.retry ?? DEFAULT_RETRY_POLICY;
-  const runBot = (context: import('botbuilder').TurnContext) => bot.run(context);
+  const runBot = (context: TurnContext) => bot.run(context);
+  const adapterOptions = { log, resetConversation: (context: TurnContext) => conversationState.delete(context) };
 
   const handlers: Record<string, InboxHandler> = {};
   const inbox = new Inbox({
@@ -80,8 +83,15 @@ export function createChannels(deps: ChannelDeps): Channels {
     concurrency: config.inboxConcurrency,
     retryDelaysMs: deps.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS,
     log,
+    // Items stored by other processes are found by polling: always for a worker, and for `all` processes
+    // that share the inbox with others.
+    discoverEveryMs: config.role === 'worker' || config.inboxPartition.count > 1 ? config.inboxPollMs : undefined,
+    owns: (conversation) => partitionOf(conversation, config.inboxPartition.count) === config.inboxPartition.index,
   });
-  const accept = (items: Parameters<Inbox['accept']>[0]) => inbox.accept(items);
+  const answers = config.role !== 'web';
+  const serves = config.role !== 'worker';
+  // A web process only stores; the worker process finds the items in the shared inbox.
+  const accept = (items: NewInboxItem[]) => (answers ? inbox.accept(items) : storage.inbox.add(items));
   const routers: Router[] = [];
   const startTasks: Array<() => Promise<void>> = [];
 
@@ -97,10 +107,10 @@ export function createChannels(deps: ChannelDeps): Channels {
       store: storage.tokens,
       log,
     });
-    const adapter = new ZaloAdapter(new ZaloApiClient({ apiBaseUrl: z.apiBaseUrl, http, tokens, retry }), z.apiBaseUrl, log);
+    const adapter = new ZaloAdapter(new ZaloApiClient({ apiBaseUrl: z.apiBaseUrl, http, tokens, retry }), z.apiBaseUrl, adapterOptions);
     handlers[ZALO_CHANNEL] = (item, progress) => adapter.processItem(item, progress, runBot);
-    routers.push(zaloWebhookRouter({ keys: { appId: z.appId, oaSecretKey: z.oaSecretKey }, redact: deps.redact, accept, log }));
-    startTasks.push(() => tokens.init());
+    if (serves) routers.push(zaloWebhookRouter({ keys: { appId: z.appId, oaSecretKey: z.oaSecretKey }, redact: deps.redact, accept, log }));
+    if (answers) startTasks.push(() => tokens.init());
   }
   if (config.messenger) {
     const m = config.messenger;
@@ -112,21 +122,23 @@ export function createChannels(deps: ChannelDeps): Channels {
       retry,
       log,
     });
-    const adapter = new MessengerAdapter(client, m.graphBaseUrl, log);
+    const adapter = new MessengerAdapter(client, m.graphBaseUrl, adapterOptions);
     handlers[MESSENGER_CHANNEL] = (item, progress) => adapter.processItem(item, progress, runBot);
-    routers.push(
-      messengerWebhookRouter({ appSecret: m.appSecret, verifyToken: m.verifyToken, redact: deps.redact, accept, log }),
-    );
+    if (serves) {
+      routers.push(messengerWebhookRouter({ appSecret: m.appSecret, verifyToken: m.verifyToken, redact: deps.redact, accept, log }));
+    }
   }
-  routers.push(botFrameworkRouter({ bot, conversationState, config: config.botFramework, log }));
-  routers.push(webChatRouter({ bot, conversationState, log }));
+  if (serves) {
+    routers.push(botFrameworkRouter({ bot, conversationState, config: config.botFramework, log }));
+    routers.push(webChatRouter({ bot, conversationState, log }));
+  }
 
   let pruneTimer: NodeJS.Timeout | undefined;
   const prune = async () => {
     try {
       const now = Date.now();
       const removed = await storage.inbox.pruneFinished(now - INBOX_RETENTION_MS);
-      const forgotten = storage.pruneBotState(now - BOT_STATE_RETENTION_MS);
+      const forgotten = await storage.pruneBotState(now - BOT_STATE_RETENTION_MS);
       if (removed || forgotten) log.info(`Hộp thư: đã dọn ${removed} tin đã xử lý và ${forgotten} hội thoại cũ.`);
     } catch (err) {
       log.warn(`Hộp thư: không dọn được dữ liệu cũ (${(err as Error).message}).`);
@@ -137,15 +149,19 @@ export function createChannels(deps: ChannelDeps): Channels {
   return {
     routers,
     enabled: { zalo: Boolean(config.zalo), messenger: Boolean(config.messenger) },
+    role: config.role,
     inbox,
     async start() {
       for (const task of startTasks) await task();
-      await inbox.start();
-      await prune();
-      pruneTimer = setInterval(prune, PRUNE_EVERY_MS);
-      pruneTimer.unref();
-      const on = [config.zalo && 'Zalo', config.messenger && 'Messenger', 'Bot Framework', 'web chat (/chat)'].filter(Boolean);
-      log.info(`Kênh đang bật: ${on.join(', ')}.`);
+      if (answers) {
+        await inbox.start();
+        await prune();
+        pruneTimer = setInterval(prune, PRUNE_EVERY_MS);
+        pruneTimer.unref();
+      }
+      const on = [config.zalo && 'Zalo', config.messenger && 'Messenger', serves && 'Bot Framework', serves && 'web chat (/chat)'].filter(Boolean);
+      const role = { all: 'nhận và trả lời', web: 'chỉ nhận webhook', worker: 'chỉ trả lời tin trong hộp thư' }[config.role];
+      log.info(`Kênh đang bật: ${on.join(', ')} (vai trò ${config.role}: ${role}).`);
     },
     async stop() {
       if (stopped) return;

@@ -26,6 +26,13 @@ export interface AdapterLog {
   warn(line: string): void;
 }
 
+export interface InboxAdapterOptions {
+  log: AdapterLog;
+  /** Forgets the conversation state after a fault in a turn (botbuilder's ConversationState.delete). */
+  resetConversation?: (context: TurnContext) => Promise<void>;
+  wait?: Sleep;
+}
+
 interface ItemTurn {
   item: InboxItem;
   progress: InboxProgress;
@@ -37,11 +44,13 @@ const ITEM_TURN_KEY = Symbol('inboxItemTurn');
 export abstract class InboxBotAdapter extends BotAdapter {
   protected abstract readonly channelId: string;
 
-  constructor(
-    protected readonly log: AdapterLog,
-    private readonly wait: Sleep = sleep,
-  ) {
+  protected readonly log: AdapterLog;
+  private readonly wait: Sleep;
+
+  constructor(private readonly adapterOptions: InboxAdapterOptions) {
     super();
+    this.log = adapterOptions.log;
+    this.wait = adapterOptions.wait ?? sleep;
     this.onTurnError = async (context, error) => this.handleTurnError(context, error);
   }
 
@@ -113,11 +122,14 @@ export abstract class InboxBotAdapter extends BotAdapter {
 
   /**
    * A delivery failure goes back to the inbox (it retries or records it). Any other error is a fault in the
-   * turn: log it without personal data, apologise, and let the item finish.
+   * turn: log it without personal data, apologise, forget the conversation state, and let the item finish.
    */
   private async handleTurnError(context: TurnContext, error: Error): Promise<void> {
     if (error instanceof AppError && error.code === 'upstream_failed') throw error;
+    // The shared database was briefly locked by another process: a retry will do, not an apology.
+    if (String((error as { code?: unknown }).code ?? '').startsWith('SQLITE_BUSY')) throw error;
     this.log.warn(`${this.channelId}: lỗi khi xử lý lượt hội thoại: ${error.name}: ${error.message}`);
     await context.sendActivity(TURN_FAILED);
+    await this.adapterOptions.resetConversation?.(context);
   }
 }

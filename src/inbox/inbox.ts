@@ -34,7 +34,27 @@ export interface InboxOptions {
   /** Waits before each retry of a failed item; when they are used up the item is recorded as failed. */
   retryDelaysMs: readonly number[];
   log: InboxLog;
+  /**
+   * When set, also picks up items other processes stored (a worker process behind web processes), by
+   * looking for new unfinished items this often (ms).
+   */
+  discoverEveryMs?: number;
+  /**
+   * Which conversations this process answers (default: all). Several worker processes split conversations
+   * between them so that each conversation still has exactly one worker, in order.
+   */
+  owns?: (conversation: string) => boolean;
   now?: () => number;
+}
+
+/** FNV-1a hash of the conversation key, modulo `partitions`: stable across processes and restarts. */
+export function partitionOf(conversation: string, partitions: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < conversation.length; i += 1) {
+    h ^= conversation.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % partitions;
 }
 
 export interface InboxStats {
@@ -68,19 +88,26 @@ export class Inbox {
   private readonly inFlight = new Set<Promise<void>>();
   private idleWaiters: Array<() => void> = [];
   private running = false;
+  private discovery: NodeJS.Timeout | undefined;
+  private discovering = false;
+  private lastSeq = 0;
   private counters = { done: 0, failed: 0, postponed: 0 };
   private readonly now: () => number;
+
+  private readonly owns: (conversation: string) => boolean;
 
   constructor(private readonly options: InboxOptions) {
     if (options.concurrency < 1) throw new AppError('invalid_config', 'Số luồng xử lý hộp thư phải từ 1 trở lên.');
     this.now = options.now ?? Date.now;
+    this.owns = options.owns ?? (() => true);
   }
 
   /** Stores the items (before the webhook answers) and queues the new ones; returns how many were new. */
   async accept(items: readonly NewInboxItem[]): Promise<{ stored: number; duplicates: number }> {
     if (items.length === 0) return { stored: 0, duplicates: 0 };
     const added = await this.options.store.add(items);
-    for (const item of added) this.enqueue(item);
+    // lastSeq is left to discovery: another process may have committed a lower seq not yet discovered.
+    for (const item of added) if (this.owns(item.conversation)) this.enqueue(item);
     this.pump();
     return { stored: added.length, duplicates: items.length - added.length };
   }
@@ -91,17 +118,41 @@ export class Inbox {
     this.running = true;
     const unfinished = await this.options.store.unfinished();
     // Items accepted while loading are already queued; keep arrival order for the rest by sequence.
-    const resumed = unfinished.filter((i) => !this.known.has(i.seq));
+    const resumed = unfinished.filter((i) => !this.known.has(i.seq) && this.owns(i.conversation));
     if (resumed.length) {
       this.options.log.info(`Hộp thư: tiếp tục xử lý ${resumed.length} tin nhắn chưa xong từ lần chạy trước.`);
       this.requeueInOrder(resumed);
     }
+    for (const item of unfinished) this.lastSeq = Math.max(this.lastSeq, item.seq);
+    if (this.options.discoverEveryMs) {
+      this.discovery = setInterval(() => void this.discover(), this.options.discoverEveryMs);
+      this.discovery.unref();
+    }
     this.pump();
+  }
+
+  /** Queues items stored by other processes since the last look. */
+  private async discover(): Promise<void> {
+    if (this.discovering || !this.running) return;
+    this.discovering = true;
+    try {
+      const found = await this.options.store.unfinished(this.lastSeq);
+      for (const item of found) {
+        this.lastSeq = Math.max(this.lastSeq, item.seq);
+        if (!this.known.has(item.seq) && this.owns(item.conversation)) this.enqueue(item);
+      }
+      if (found.length) this.pump();
+    } catch (err) {
+      this.options.log.warn(`Hộp thư: không đọc được tin mới (${(err as Error).message}).`);
+    } finally {
+      this.discovering = false;
+    }
   }
 
   /** Stops starting new items and waits (up to `graceMs`) for the ones in progress; the rest stay stored. */
   async stop(graceMs = 10_000): Promise<void> {
     this.running = false;
+    clearInterval(this.discovery);
     for (const t of this.waiting.values()) clearTimeout(t);
     this.waiting.clear();
     const settled = Promise.allSettled([...this.inFlight]);

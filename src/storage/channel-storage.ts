@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { MemoryStorage, type Storage } from 'botbuilder';
 import type { InboxStore } from './inbox-store.js';
 import { MemoryInboxStore } from './memory-inbox-store.js';
-import { openSqliteDatabase } from './sqlite-database.js';
+import { disableBlockingBusyWait, openSqliteDatabase } from './sqlite-database.js';
 import { SqliteInboxStore } from './sqlite-inbox-store.js';
 import { SqliteTokenStore } from './sqlite-token-store.js';
 import { SqliteBotStateStorage } from './sqlite-bot-state-storage.js';
@@ -20,7 +20,7 @@ export interface ChannelStorage {
   tokens: TokenStore;
   botState: Storage;
   /** Deletes bot state of conversations idle since before `before` (ms since epoch). */
-  pruneBotState(before: number): number;
+  pruneBotState(before: number): Promise<number>;
   close(): void;
 }
 
@@ -32,16 +32,19 @@ export function createChannelStorage(options: { backend: ChannelStorageBackend; 
       inbox: new MemoryInboxStore(),
       tokens: new MemoryTokenStore(),
       botState: new MemoryStorage(),
-      pruneBotState: () => 0,
+      pruneBotState: async () => 0,
       close: () => {},
     };
   }
   const db = openSqliteDatabase(join(options.dataDir, CHANNEL_DB_FILE));
   const commits = new SqliteGroupCommit(db);
   const botState = new SqliteBotStateStorage(db, commits);
+  const inbox = new SqliteInboxStore(db, commits);
+  const tokens = new SqliteTokenStore(db, commits);
+  disableBlockingBusyWait(db);
   return {
-    inbox: new SqliteInboxStore(db, commits),
-    tokens: new SqliteTokenStore(db),
+    inbox,
+    tokens,
     botState,
     pruneBotState: (before) => botState.pruneOlderThan(before),
     close: () => db.close(),

@@ -42,8 +42,11 @@ export interface InboxStore {
    * already stored (redeliveries) are left out.
    */
   add(items: readonly NewInboxItem[]): Promise<InboxItem[]>;
-  /** Every item not yet done or failed, in arrival order (used to resume after a restart). */
-  unfinished(): Promise<InboxItem[]>;
+  /**
+   * Items not yet done or failed, in arrival order: all of them (resume after a restart), or only those
+   * stored after `afterSeq` (a worker process discovering what web processes stored).
+   */
+  unfinished(afterSeq?: number): Promise<InboxItem[]>;
   recordProgress(seq: number, sentCount: number): Promise<void>;
   rememberTurn(seq: number, turnId: string): Promise<void>;
   /** Counts one more failed attempt and keeps the item pending until `notBefore`. */

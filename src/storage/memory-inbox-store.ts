@@ -26,8 +26,8 @@ export class MemoryInboxStore implements InboxStore {
     return added;
   }
 
-  async unfinished(): Promise<InboxItem[]> {
-    return [...this.entries.values()].filter((e) => e.status === 'pending').map((e) => ({ ...e.item }));
+  async unfinished(afterSeq = 0): Promise<InboxItem[]> {
+    return [...this.entries.values()].filter((e) => e.status === 'pending' && e.item.seq > afterSeq).map((e) => ({ ...e.item }));
   }
 
   async recordProgress(seq: number, sentCount: number): Promise<void> {

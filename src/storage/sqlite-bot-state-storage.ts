@@ -75,8 +75,8 @@ export class SqliteBotStateStorage implements Storage {
   }
 
   /** Forgets conversations idle since before `before` (ms since epoch); returns how many. */
-  pruneOlderThan(before: number): number {
-    return this.deleteOlder.run(before).changes;
+  pruneOlderThan(before: number): Promise<number> {
+    return this.commits.run(() => this.deleteOlder.run(before).changes);
   }
 }
 

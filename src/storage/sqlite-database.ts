@@ -15,8 +15,17 @@ export type SqliteDatabase = Database.Database;
 export function openSqliteDatabase(file: string): SqliteDatabase {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
   const db = new Database(file);
+  db.pragma('busy_timeout = 5000');
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  db.pragma('busy_timeout = 5000');
   return db;
+}
+
+/**
+ * After the schema is in place, stop SQLite's busy handler from sleeping inside a synchronous call (it
+ * would freeze the event loop while another process holds the write lock): runtime writes go through
+ * SqliteGroupCommit, which retries asynchronously, and WAL readers do not wait for writers.
+ */
+export function disableBlockingBusyWait(db: SqliteDatabase): void {
+  db.pragma('busy_timeout = 0');
 }

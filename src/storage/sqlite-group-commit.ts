@@ -3,6 +3,9 @@
  * transaction at the next `setImmediate`, and each caller's promise settles after that commit. Callers still
  * wait until their write is committed (the webhook acknowledges only then), but with many concurrent webhook
  * requests and workers one commit covers dozens of writes instead of one commit each.
+ *
+ * When another process holds the write lock (web and worker processes on one file), the batch is retried a
+ * millisecond later instead of letting SQLite's busy handler sleep, which would block the event loop.
  */
 import type { SqliteDatabase } from './sqlite-database.js';
 
@@ -12,9 +15,17 @@ interface PendingWrite {
   reject: (reason: unknown) => void;
 }
 
+/** Give up on the write lock after this long; the callers see the error (a webhook then answers 500). */
+const MAX_LOCK_WAIT_MS = 5_000;
+
+function isBusy(err: unknown): boolean {
+  return typeof (err as { code?: unknown })?.code === 'string' && (err as { code: string }).code.startsWith('SQLITE_BUSY');
+}
+
 export class SqliteGroupCommit {
   private queue: PendingWrite[] = [];
   private scheduled = false;
+  private waitingSince = 0;
 
   constructor(private readonly db: SqliteDatabase) {}
 
@@ -42,19 +53,39 @@ export class SqliteGroupCommit {
     }
     const outcomes: Array<{ ok: boolean; value: unknown }> = [];
     try {
-      this.db.transaction(() => {
-        for (const w of batch) {
-          try {
-            outcomes.push({ ok: true, value: w.write() });
-          } catch (err) {
-            outcomes.push({ ok: false, value: err });
+      // IMMEDIATE takes the write lock up front: a busy lock fails before any write ran.
+      this.db
+        .transaction(() => {
+          for (const w of batch) {
+            try {
+              outcomes.push({ ok: true, value: w.write() });
+            } catch (err) {
+              if (isBusy(err)) throw err;
+              outcomes.push({ ok: false, value: err });
+            }
           }
-        }
-      })();
+        })
+        .immediate();
     } catch (err) {
+      if (isBusy(err) && this.retryLater(batch)) return;
+      this.waitingSince = 0;
       for (const w of batch) w.reject(err);
       return;
     }
+    this.waitingSince = 0;
     batch.forEach((w, i) => (outcomes[i]!.ok ? w.resolve(outcomes[i]!.value) : w.reject(outcomes[i]!.value)));
+  }
+
+  /** Puts the batch back in front and tries again shortly; false once the lock has been busy too long. */
+  private retryLater(batch: PendingWrite[]): boolean {
+    const now = Date.now();
+    this.waitingSince ||= now;
+    if (now - this.waitingSince > MAX_LOCK_WAIT_MS) return false;
+    this.queue = [...batch, ...this.queue];
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setTimeout(() => this.flush(), 1 + Math.random() * 2);
+    }
+    return true;
   }
 }

@@ -84,7 +84,7 @@ export class SqliteInboxStore implements InboxStore {
     // A batch (Messenger entries) is all or nothing; a single insert needs no savepoint.
     const insertBatch = db.transaction(insertAll);
     this.addMany = (items: readonly NewInboxItem[]) => (items.length > 1 ? insertBatch(items) : insertAll(items));
-    this.selectUnfinished = db.prepare<[], Row>(`SELECT * FROM inbox WHERE status = 'pending' ORDER BY seq`);
+    this.selectUnfinished = db.prepare<[number], Row>(`SELECT * FROM inbox WHERE status = 'pending' AND seq > ? ORDER BY seq`);
     this.updateProgress = db.prepare<[number, number]>(`UPDATE inbox SET sent_count = ? WHERE seq = ?`);
     this.updateTurn = db.prepare<[string, number]>(`UPDATE inbox SET turn_id = ? WHERE seq = ?`);
     this.updatePostpone = db.prepare<[number, string, number]>(
@@ -101,8 +101,8 @@ export class SqliteInboxStore implements InboxStore {
     return items.length ? this.commits.run(() => this.addMany(items)) : [];
   }
 
-  async unfinished(): Promise<InboxItem[]> {
-    return this.selectUnfinished.all().map(toItem);
+  async unfinished(afterSeq = 0): Promise<InboxItem[]> {
+    return this.selectUnfinished.all(afterSeq).map(toItem);
   }
 
   async recordProgress(seq: number, sentCount: number): Promise<void> {
@@ -129,6 +129,6 @@ export class SqliteInboxStore implements InboxStore {
   }
 
   async pruneFinished(before: number): Promise<number> {
-    return this.deleteFinished.run(before).changes;
+    return this.commits.run(() => this.deleteFinished.run(before).changes);
   }
 }

@@ -16,10 +16,28 @@ export interface StoredTokens {
 export interface TokenStore {
   load(name: string): Promise<StoredTokens | undefined>;
   save(name: string, tokens: StoredTokens): Promise<void>;
+  /**
+   * Takes the refresh lock of an account for `ttlMs` unless another holder has it: with several processes
+   * on one store, only one of them may spend the single-use refresh token. Returns true when taken.
+   */
+  acquireRefreshLock(name: string, holder: string, ttlMs: number): Promise<boolean>;
+  releaseRefreshLock(name: string, holder: string): Promise<void>;
 }
 
 export class MemoryTokenStore implements TokenStore {
   private readonly tokens = new Map<string, StoredTokens>();
+  private readonly locks = new Map<string, { holder: string; until: number }>();
+
+  async acquireRefreshLock(name: string, holder: string, ttlMs: number): Promise<boolean> {
+    const lock = this.locks.get(name);
+    if (lock && lock.holder !== holder && lock.until > Date.now()) return false;
+    this.locks.set(name, { holder, until: Date.now() + ttlMs });
+    return true;
+  }
+
+  async releaseRefreshLock(name: string, holder: string): Promise<void> {
+    if (this.locks.get(name)?.holder === holder) this.locks.delete(name);
+  }
 
   async load(name: string): Promise<StoredTokens | undefined> {
     const t = this.tokens.get(name);

@@ -43,7 +43,7 @@ describe('admin API', () => {
     const questions: Array<[string, string]> = [
       ['đăng ký nghĩa vụ quân sự online', '26734'],
       ['dang ky nghia vu quan su online o dau', '26737'],
-      ['cách rút tiền trợ cấp trên ví điện tử', '26734'],
+      ['ví MoMo có rút tiền mặt ở cây ATM được không', '26734'],
       ['làm sao kích hoạt tài khoản định danh điện tử mức 2', '26734'],
     ];
     for (const [q, commune] of questions) {
@@ -78,8 +78,8 @@ describe('admin API', () => {
     const body = await res.json();
     expect(body.total).toBe(3);
     expect(body.turns.map((t: { text: string }) => t.text).sort()).toEqual([
-      'cách rút tiền trợ cấp trên ví điện tử',
       'dang ky nghia vu quan su online o dau',
+      'ví MoMo có rút tiền mặt ở cây ATM được không',
       'đăng ký nghĩa vụ quân sự online',
     ]);
     const army = body.clusters.find((c: { turnIds: string[] }) => c.turnIds.includes(ids[0]!));

@@ -26,8 +26,8 @@ const QUESTIONS = [
   'quên mật khẩu vneid phải làm sao',
   'gia hạn thẻ bảo hiểm y tế hộ gia đình online',
   'đăng ký tạm trú online cho người thuê trọ',
-  'cách rút tiền trợ cấp trên ví điện tử',
-  'rút tiền trợ cấp qua ví điện tử được không',
+  'ví MoMo có rút tiền mặt ở cây ATM được không',
+  'rút tiền mặt từ ví MoMo ở cây ATM được không',
   'đăng ký nghĩa vụ quân sự online',
   'dang ky nghia vu quan su online o dau',
   'xin giấy phép xây dựng nhà ở nông thôn',
@@ -130,8 +130,8 @@ describe('admin dashboard in headless Chromium', () => {
 
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard.png') });
 
-    // Triage: attach the "rút tiền trợ cấp" cluster to the social-welfare account guide.
-    const card = page.locator('article.cluster', { hasText: 'rút tiền trợ cấp' }).first();
+    // Triage: attach the "rút tiền mặt từ ví" cluster to the social-welfare account guide.
+    const card = page.locator('article.cluster', { hasText: 'MoMo' }).first();
     await card.waitFor();
     const clusterId = await card.getAttribute('data-cluster-id');
     await card.locator('select.guide-select').selectOption('thanh-toan-tai-khoan-an-sinh-vneid');
@@ -145,7 +145,7 @@ describe('admin dashboard in headless Chromium', () => {
     expect(actions).toHaveLength(1);
     expect(actions[0]).toMatchObject({ actor: ACTOR, kind: 'attach_to_guide', guideId: 'thanh-toan-tai-khoan-an-sinh-vneid' });
     expect(actions[0].turnIds.length).toBeGreaterThan(10);
-    expect((await fx.engine.ask('cách rút tiền trợ cấp trên ví điện tử')).topic).toBe('thanh-toan-tai-khoan-an-sinh-vneid');
+    expect((await fx.engine.ask('ví MoMo có rút tiền mặt ở cây ATM được không')).topic).toBe('thanh-toan-tai-khoan-an-sinh-vneid');
 
     await page.click('.tab[data-tab="log"]');
     await page.waitForSelector('#action-log li');

@@ -6,8 +6,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { AnswerEngine } from '../../src/knowledge/engine.js';
 import { composeGuideAnswer } from '../../src/knowledge/compose.js';
 import { MAIN_MENU } from '../../src/bot/main-menu.js';
-import { NON_TEXT, THANKS_UP, WELCOME } from '../../src/bot/replies.js';
+import { NON_TEXT, THANKS_UP, TURN_FAILED, WELCOME } from '../../src/bot/replies.js';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { MemoryTokenStore } from '../../src/storage/token-store.js';
+import { SqliteTokenStore } from '../../src/storage/sqlite-token-store.js';
+import { openSqliteDatabase } from '../../src/storage/sqlite-database.js';
 import { ZaloTokenManager } from '../../src/channels/zalo/token-manager.js';
 import { createPlatformHttp } from '../../src/channels/platform-http.js';
 import { buildTestEngine } from './support/engine.js';
@@ -245,6 +250,22 @@ describe('Zalo webhook → inbox → bot → Zalo OA API', () => {
     expect(h!.logs.join('\n')).not.toContain(USER);
   });
 
+  it('apologises once when the turn itself fails (engine error), without retrying it', async () => {
+    const broken = new Proxy(engine, {
+      get(target, prop) {
+        if (prop === 'ask') return async () => Promise.reject(new Error('index unreadable'));
+        const value = Reflect.get(target, prop);
+        return typeof value === 'function' ? value.bind(target) : value;
+      },
+    });
+    h = await startHarness({ engine: broken, env: zaloEnv(zaloUrl) });
+    await postZalo(fixture('zalo-user-send-text.json'));
+    await h.channels.inbox.idle();
+    expect(sends().map((r) => r.json)).toEqual(expectedBodies(USER, [TURN_FAILED], []));
+    expect(await h.channels.inbox.stored()).toEqual({ pending: 0, done: 1, failed: 0 });
+    expect(h.logs.some((l) => l.includes('index unreadable'))).toBe(true);
+  });
+
   it('falls back to numbered text when Zalo rejects the button template', async () => {
     zalo.respond((req, i) => (req.json?.message?.attachment ? { status: 200, body: { error: -233, message: 'Message type is not supported' } } : zaloOk(i)));
     await start();
@@ -297,6 +318,32 @@ describe('ZaloTokenManager', () => {
     expect(oauth.requests).toHaveLength(1);
     expect(saved).toEqual(['access-1', 'access-2']);
     expect(await store.load('zalo-oa')).toMatchObject({ accessToken: 'access-2', refreshToken: 'refresh-2' });
+    await oauth.close();
+  });
+
+  it('lets only one of two processes sharing the token store spend the refresh token', async () => {
+    const oauth = new FakePlatform((req) => ({
+      status: 200,
+      body: { access_token: 'access-2', refresh_token: 'refresh-2', expires_in: '90000' },
+      delayMs: 50,
+    }));
+    const url = await oauth.start();
+    const store = new SqliteTokenStore(openSqliteDatabase(join(mkdtempSync(join(tmpdir(), 'tokens-')), 'channels.sqlite')));
+    const manager = () =>
+      new ZaloTokenManager({
+        appId: '1234567890',
+        appSecretKey: 'k',
+        accessToken: 'access-1',
+        refreshToken: 'refresh-1',
+        oauthBaseUrl: url,
+        http: createPlatformHttp(2000),
+        store,
+        log: { info: () => {}, warn: () => {} },
+        sleep: (ms) => new Promise((r) => setTimeout(r, Math.min(ms, 10))),
+      });
+    const [a, b] = [manager(), manager()];
+    expect(await Promise.all([a.afterRejection('access-1'), b.afterRejection('access-1')])).toEqual(['access-2', 'access-2']);
+    expect(oauth.requests).toHaveLength(1);
     await oauth.close();
   });
 

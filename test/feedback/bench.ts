@@ -25,7 +25,7 @@ const SAMPLES = [
   'nhà tôi ở số 12 ngõ 34 phố Hàng Bạc, phường Hoàn Kiếm muốn đăng ký tạm trú',
   'stk 0011001234567 Vietcombank chuyển khoản học phí được không',
   'đăng ký nghĩa vụ quân sự online ở đâu',
-  'rút tiền trợ cấp qua ví điện tử',
+  'rút tiền mặt từ ví MoMo',
   'xin giấy phép xây dựng nhà ở nông thôn',
 ];
 

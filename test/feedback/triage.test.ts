@@ -12,7 +12,7 @@ import { loadKnowledgeDir } from '../../src/knowledge/loader.js';
 import { validateKnowledgeBase } from '../../src/knowledge/validate.js';
 import { createEngineFixture, type EngineFixture } from './engine-fixture.js';
 
-const UNCOVERED_PAYMENT_QUESTION = 'cách rút tiền trợ cấp trên ví điện tử';
+const UNCOVERED_PAYMENT_QUESTION = 'ví MoMo có rút tiền mặt ở cây ATM được không';
 const TARGET_GUIDE = 'thanh-toan-tai-khoan-an-sinh-vneid';
 const OUT_OF_SCOPE_QUESTION = 'đăng ký nghĩa vụ quân sự online';
 

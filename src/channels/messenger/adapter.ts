@@ -6,9 +6,8 @@ import type { Activity, TurnContext } from 'botbuilder';
 import { AppError } from '../../errors/app-error.js';
 import type { InboxItem } from '../../storage/inbox-store.js';
 import type { InboxProgress } from '../../inbox/inbox.js';
-import { InboxBotAdapter, type AdapterLog, type PlatformSend } from '../inbox-adapter.js';
+import { InboxBotAdapter, type InboxAdapterOptions, type PlatformSend } from '../inbox-adapter.js';
 import { planMessages, shortenLabel } from '../outbound.js';
-import type { Sleep } from '../retry.js';
 import {
   MESSENGER_MAX_QUICK_REPLIES,
   MESSENGER_MAX_QUICK_REPLY_TITLE,
@@ -23,10 +22,9 @@ export class MessengerAdapter extends InboxBotAdapter {
   constructor(
     private readonly client: MessengerSendClient,
     private readonly serviceUrl: string,
-    log: AdapterLog,
-    wait?: Sleep,
+    options: InboxAdapterOptions,
   ) {
-    super(log, wait);
+    super(options);
   }
 
   async processItem(item: InboxItem, progress: InboxProgress, logic: (context: TurnContext) => Promise<void>): Promise<void> {

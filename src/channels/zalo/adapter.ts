@@ -8,9 +8,8 @@ import type { Activity, TurnContext } from 'botbuilder';
 import { AppError } from '../../errors/app-error.js';
 import type { InboxItem } from '../../storage/inbox-store.js';
 import type { InboxProgress } from '../../inbox/inbox.js';
-import { InboxBotAdapter, type AdapterLog, type PlatformSend } from '../inbox-adapter.js';
+import { InboxBotAdapter, type InboxAdapterOptions, type PlatformSend } from '../inbox-adapter.js';
 import { planMessages, shortenLabel, splitText, withNumberedChoices, type OutboundMessage } from '../outbound.js';
-import type { Sleep } from '../retry.js';
 import { ZALO_MAX_BUTTONS, ZALO_MAX_BUTTON_TITLE, ZALO_MAX_TEXT_CHARS, type ZaloApiClient } from './api-client.js';
 import { zaloActivity, type StoredZaloEvent } from './events.js';
 
@@ -22,10 +21,9 @@ export class ZaloAdapter extends InboxBotAdapter {
   constructor(
     private readonly client: ZaloApiClient,
     private readonly serviceUrl: string,
-    log: AdapterLog,
-    wait?: Sleep,
+    options: InboxAdapterOptions,
   ) {
-    super(log, wait);
+    super(options);
   }
 
   async processItem(item: InboxItem, progress: InboxProgress, logic: (context: TurnContext) => Promise<void>): Promise<void> {

@@ -4,7 +4,7 @@
  * meanwhile. Tokens from the configuration seed the chain; configuring new tokens (after an OA admin
  * re-consents) restarts it.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import type { AxiosInstance } from 'axios';
 import { AppError } from '../../errors/app-error.js';
 import type { StoredTokens, TokenStore } from '../../storage/token-store.js';
@@ -13,6 +13,10 @@ import { retryAfterMs, transportError } from '../platform-http.js';
 export const ZALO_TOKEN_NAME = 'zalo-oa';
 /** Refresh this long before the known expiry (access tokens live 25 hours). */
 const REFRESH_AHEAD_MS = 60 * 60 * 1000;
+/** A refresh holds the cross-process lock at most this long (the HTTP call has its own timeout). */
+const LOCK_TTL_MS = 60_000;
+const LOCK_WAIT_MS = 30_000;
+const LOCK_POLL_MS = 100;
 
 export interface ZaloTokenOptions {
   appId: string;
@@ -24,6 +28,7 @@ export interface ZaloTokenOptions {
   store: TokenStore;
   log: { info(line: string): void; warn(line: string): void };
   now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
 }
 
 interface OAuthResponse {
@@ -40,9 +45,13 @@ export class ZaloTokenManager {
   private loading: Promise<void> | undefined;
   private refreshing: Promise<string> | undefined;
   private readonly now: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+  /** Identifies this process as the holder of the refresh lock. */
+  private readonly holder = `${process.pid}-${randomUUID()}`;
 
   constructor(private readonly options: ZaloTokenOptions) {
     this.now = options.now ?? Date.now;
+    this.sleep = options.sleep ?? ((ms) => new Promise((r) => setTimeout(r, ms)));
   }
 
   /** Loads the stored chain, or starts one from the configured tokens. */
@@ -94,14 +103,40 @@ export class ZaloTokenManager {
   }
 
   private async doRefresh(stale: string): Promise<string> {
+    const { store } = this.options;
+    const waitUntil = this.now() + LOCK_WAIT_MS;
+    // Another process on the same store may be refreshing: wait for its lock, then use its new pair.
+    while (!(await store.acquireRefreshLock(ZALO_TOKEN_NAME, this.holder, LOCK_TTL_MS))) {
+      if (this.now() > waitUntil) {
+        throw new AppError('upstream_failed', 'Đang chờ tiến trình khác làm mới access token Zalo.', {
+          platform: 'zalo',
+          reason: 'zalo-oauth:refresh_locked',
+          retryable: true,
+        });
+      }
+      await this.sleep(LOCK_POLL_MS);
+      const latest = await store.load(ZALO_TOKEN_NAME);
+      if (latest && latest.seed === this.tokens!.seed && latest.accessToken && latest.accessToken !== stale) {
+        this.tokens = latest;
+        return latest.accessToken;
+      }
+    }
+    try {
+      return await this.refreshLocked(stale);
+    } finally {
+      await store.releaseRefreshLock(ZALO_TOKEN_NAME, this.holder);
+    }
+  }
+
+  private async refreshLocked(stale: string): Promise<string> {
     const { appId, appSecretKey, oauthBaseUrl, http, store, log } = this.options;
-    // Another process (same DATA_DIR) may have rotated the chain: use its pair instead of a dead refresh token.
+    // The chain may have moved on while we waited (another process, or a restart): never spend a dead token.
     const latest = await store.load(ZALO_TOKEN_NAME);
-    if (latest && latest.seed === this.tokens!.seed && latest.accessToken && latest.accessToken !== stale) {
+    if (latest && latest.seed === this.tokens!.seed) {
       this.tokens = latest;
       const fresh = latest.expiresAt === null || latest.expiresAt - this.now() >= REFRESH_AHEAD_MS;
-      if (fresh) return latest.accessToken;
-    } else if (latest && latest.seed === this.tokens!.seed) this.tokens = latest;
+      if (latest.accessToken && latest.accessToken !== stale && fresh) return latest.accessToken;
+    }
     const refreshToken = this.tokens!.refreshToken;
     if (!refreshToken || !appSecretKey) throw this.chainBroken('thiếu refresh token hoặc ZALO_APP_SECRET_KEY');
 
