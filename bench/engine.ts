@@ -1,7 +1,9 @@
 /**
- * npm run bench: index build time (real guides and a synthetic 2,000-guide base), per-question latency
- * p50/p99 over an evaluation file, and peak RSS. Prints a table. Nothing is cached on disk.
+ * npm run bench: index build time (the real guides, and a synthetic 2,000-guide base), per-question latency
+ * p50/p99 over an evaluation file, and peak RSS. Each base is measured in its own process, as one instance
+ * would serve it, so one base's memory does not count against the other. Nothing is cached on disk.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AnswerEngine } from '../src/knowledge/engine.js';
@@ -10,13 +12,32 @@ import { usableKnowledge } from '../src/knowledge/setup.js';
 import { defaultEmbedder } from '../src/knowledge/index-store.js';
 import { syntheticGuides } from './synthetic.js';
 
-const EVAL_CANDIDATES = [process.argv[2], '../shared/eval/dev.jsonl', 'test/eval/own.jsonl'].filter(Boolean) as string[];
+interface ScenarioResult {
+  label: string;
+  entries: number;
+  buildMs: number;
+  p50: number;
+  p99: number;
+  rssMb: number;
+  questions: number;
+}
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0;
 }
 
-async function measure(label: string, engine: AnswerEngine, questions: string[]) {
+function evalFile(): string {
+  const candidates = [process.env.BENCH_EVAL_FILE, '../shared/eval/dev.jsonl', 'test/eval/own.jsonl'];
+  return candidates.find((f): f is string => !!f && existsSync(f))!;
+}
+
+async function runScenario(name: 'real' | 'synthetic'): Promise<ScenarioResult> {
+  const questions = readFileSync(evalFile(), 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { q: string }).q);
+  const kb = usableKnowledge(loadKnowledgeDir(resolve('knowledge')), () => {});
+  const input = name === 'real' ? kb : { ...kb, guides: syntheticGuides(kb.guides, 2000) };
+  const started = performance.now();
+  const engine = await AnswerEngine.create(input, { embedder: defaultEmbedder() });
+  const buildMs = performance.now() - started;
   for (const q of questions.slice(0, 50)) await engine.ask(q); // warm-up
   const times: number[] = [];
   for (let round = 0; round < 3; round++) {
@@ -27,43 +48,37 @@ async function measure(label: string, engine: AnswerEngine, questions: string[])
     }
   }
   times.sort((a, b) => a - b);
-  return { label, p50: percentile(times, 50), p99: percentile(times, 99), n: times.length };
-}
-
-async function main() {
-  const evalFile = EVAL_CANDIDATES.find((f) => existsSync(f))!;
-  const questions = readFileSync(evalFile, 'utf8').split('\n').filter(Boolean).map((l) => (JSON.parse(l) as { q: string }).q);
-  const kb = usableKnowledge(loadKnowledgeDir(resolve('knowledge')), () => {});
-
-  let t = performance.now();
-  const real = await AnswerEngine.create(kb, { embedder: defaultEmbedder() });
-  const realBuild = performance.now() - t;
-  const realLatency = await measure(`${kb.guides.length} hướng dẫn thật`, real, questions);
-  const mb = (x: number) => `${(x / 1024 / 1024).toFixed(0)} MB`;
-  const mem = (label: string) => {
-    const m = process.memoryUsage();
-    console.error(`${label}: rss ${mb(m.rss)}, heap ${mb(m.heapUsed)}, external ${mb(m.external + m.arrayBuffers)}`);
+  return {
+    label: name === 'real' ? `${input.guides.length} hướng dẫn thật` : '2.000 hướng dẫn tổng hợp',
+    entries: engine.indexInfo.entries,
+    buildMs,
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+    rssMb: process.resourceUsage().maxRSS / 1024,
+    questions: questions.length,
   };
-  mem('sau chỉ mục thật');
-
-  const synthetic = syntheticGuides(kb.guides, 2000);
-  t = performance.now();
-  const big = await AnswerEngine.create({ ...kb, guides: synthetic }, { embedder: defaultEmbedder() });
-  const bigBuild = performance.now() - t;
-  mem('sau chỉ mục 2.000 hướng dẫn');
-  const bigLatency = await measure('2.000 hướng dẫn tổng hợp', big, questions);
-  const rssMb = process.resourceUsage().maxRSS / 1024;
-
-  const f = (x: number) => x.toFixed(2);
-  console.log(`Benchmark engine — câu hỏi từ ${evalFile} (${questions.length} câu × 3 lượt), Node ${process.version}`);
-  console.log('| cơ sở tri thức | mục chỉ mục | xây chỉ mục (ms) | p50 (ms) | p99 (ms) |');
-  console.log('|---|---:|---:|---:|---:|');
-  console.log(`| ${realLatency.label} | ${real.indexInfo.entries} | ${realBuild.toFixed(0)} | ${f(realLatency.p50)} | ${f(realLatency.p99)} |`);
-  console.log(`| ${bigLatency.label} | ${big.indexInfo.entries} | ${bigBuild.toFixed(0)} | ${f(bigLatency.p50)} | ${f(bigLatency.p99)} |`);
-  console.log(`\nRSS đỉnh của tiến trình: ${rssMb.toFixed(0)} MB`);
 }
 
-main().catch((err) => {
-  console.error(err);
-  process.exitCode = 1;
-});
+function main(): void {
+  const scenario = process.argv.find((a) => a.startsWith('--scenario='))?.split('=')[1];
+  if (scenario === 'real' || scenario === 'synthetic') {
+    runScenario(scenario).then((r) => process.stdout.write(JSON.stringify(r)));
+    return;
+  }
+  const results = (['real', 'synthetic'] as const).map((s) => {
+    const out = execFileSync(process.execPath, ['--import', 'tsx', 'bench/engine.ts', `--scenario=${s}`], {
+      encoding: 'utf8',
+      maxBuffer: 1 << 20,
+    });
+    return JSON.parse(out) as ScenarioResult;
+  });
+  const f = (x: number) => x.toFixed(2);
+  console.log(`Benchmark engine — câu hỏi từ ${evalFile()} (${results[0]!.questions} câu × 3 lượt), Node ${process.version}`);
+  console.log('| cơ sở tri thức | mục chỉ mục | xây chỉ mục (ms) | p50 (ms) | p99 (ms) | RSS đỉnh (MB) |');
+  console.log('|---|---:|---:|---:|---:|---:|');
+  for (const r of results) {
+    console.log(`| ${r.label} | ${r.entries} | ${r.buildMs.toFixed(0)} | ${f(r.p50)} | ${f(r.p99)} | ${r.rssMb.toFixed(0)} |`);
+  }
+}
+
+main();
