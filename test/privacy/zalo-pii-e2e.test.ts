@@ -15,9 +15,8 @@ import { zaloHeader } from '../fixtures/channels/sign.mjs';
 
 const REPO = resolve(import.meta.dirname, '../..');
 const MAIN = join(REPO, 'src/main.ts');
-const HARNESS = join(REPO, 'test/privacy/support/server.ts');
-/** src/main.ts once it wires the feedback module; until then the harness wired the proposed way. */
-const ENTRY = readFileSync(MAIN, 'utf8').includes('createFeedback') ? MAIN : HARNESS;
+/** The real service entry point, as `npm start` runs it. */
+const ENTRY = MAIN;
 
 const ADMIN_TOKEN = 'e2e-admin-token-0123456789';
 const APP_ID = '1234567890';
@@ -65,7 +64,7 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined> | T 
   }
 }
 
-describe(`Zalo question with an ID and a phone number (${ENTRY === MAIN ? 'src/main.ts' : 'test harness'})`, () => {
+describe('Zalo question with an ID and a phone number (src/main.ts)', () => {
   let root: string;
   let dataDir: string;
   let zaloApi: Server;
