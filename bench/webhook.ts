@@ -1,5 +1,5 @@
 /**
- * npm run bench:webhook [-- --messages 15000 --rate 600 --connections 30 --users 3000 --concurrency 32 --split --workers 1]
+ * npm run bench:webhook [-- --messages 15000 --rate 600 --connections 30 --users 3000 --concurrency 16 --split --workers 1]
  *
  * Load test of the Zalo webhook path: autocannon POSTs signed `user_send_text` bodies (distinct msg_ids,
  * real guide questions) to the app running as a child process (`--serve` role of this file, wired like
@@ -56,7 +56,7 @@ function options(): Options {
       rate: { type: 'string', default: '600' },
       connections: { type: 'string', default: '30' },
       users: { type: 'string', default: '3000' },
-      concurrency: { type: 'string', default: '32' },
+      concurrency: { type: 'string', default: '16' },
       split: { type: 'boolean', default: false },
       workers: { type: 'string', default: '1' },
       serve: { type: 'boolean', default: false },

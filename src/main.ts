@@ -72,6 +72,7 @@ async function main(): Promise<void> {
       await feedback.stop();
       process.exit(0);
     });
+    server.closeIdleConnections();
     setTimeout(() => process.exit(0), 10_000).unref();
   };
   process.on('SIGTERM', stop);

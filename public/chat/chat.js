@@ -38,7 +38,7 @@
     li.className = `msg msg--${who}`;
     appendText(li, text);
     log.append(li);
-    li.scrollIntoView({ block: 'end' });
+    li.scrollIntoView({ block: 'nearest' });
     return li;
   }
 
@@ -72,12 +72,18 @@
       }
       const body = await res.json();
       let actions = [];
+      let first;
       for (const a of body.activities || []) {
         if (a.type !== 'message') continue;
-        if (a.text) addMessage('bot', a.text);
+        if (a.text) {
+          const li = addMessage('bot', a.text);
+          first = first || li;
+        }
         if (a.suggestedActions && a.suggestedActions.actions) actions = a.suggestedActions.actions;
       }
       showChoices(actions);
+      // A long answer is read from its beginning.
+      if (first) first.scrollIntoView({ block: 'start' });
     } catch {
       typing.remove();
       addMessage('bot', 'Không kết nối được tới trợ lý. Bạn kiểm tra mạng rồi thử lại nhé.');

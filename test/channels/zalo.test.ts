@@ -7,7 +7,7 @@ import type { AnswerEngine } from '../../src/knowledge/engine.js';
 import { composeGuideAnswer } from '../../src/knowledge/compose.js';
 import { MAIN_MENU } from '../../src/bot/main-menu.js';
 import { NON_TEXT, THANKS_UP, TURN_FAILED, WELCOME } from '../../src/bot/replies.js';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MemoryTokenStore } from '../../src/storage/token-store.js';
@@ -217,7 +217,7 @@ describe('Zalo webhook → inbox → bot → Zalo OA API', () => {
 
     // After a restart on the same DATA_DIR the rotated pair is used, not the dead one from the environment.
     const dataDir = h!.dataDir;
-    await h!.close();
+    await h!.close({ keepData: true });
     zalo.reset();
     h = await startHarness({ engine, env: zaloEnv(zaloUrl), dataDir });
     await postZalo(zaloTextBody({ userId: USER, msgId: 'e1', text: 'menu' }));
@@ -328,7 +328,8 @@ describe('ZaloTokenManager', () => {
       delayMs: 50,
     }));
     const url = await oauth.start();
-    const store = new SqliteTokenStore(openSqliteDatabase(join(mkdtempSync(join(tmpdir(), 'tokens-')), 'channels.sqlite')));
+    const dir = mkdtempSync(join(tmpdir(), 'tokens-'));
+    const store = new SqliteTokenStore(openSqliteDatabase(join(dir, 'channels.sqlite')));
     const manager = () =>
       new ZaloTokenManager({
         appId: '1234567890',
@@ -345,6 +346,7 @@ describe('ZaloTokenManager', () => {
     expect(await Promise.all([a.afterRejection('access-1'), b.afterRejection('access-1')])).toEqual(['access-2', 'access-2']);
     expect(oauth.requests).toHaveLength(1);
     await oauth.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('reports a broken refresh chain as a permanent failure', async () => {

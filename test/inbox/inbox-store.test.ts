@@ -1,8 +1,8 @@
 /** One suite every InboxStore backend passes (SQLite default, memory; PostgreSQL later). */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { InboxStore, NewInboxItem } from '../../src/storage/inbox-store.js';
 import { MemoryInboxStore } from '../../src/storage/memory-inbox-store.js';
 import { SqliteInboxStore } from '../../src/storage/sqlite-inbox-store.js';
@@ -64,12 +64,16 @@ function runInboxStoreSuite(name: string, create: () => InboxStore) {
   });
 }
 
+const root = mkdtempSync(join(tmpdir(), 'inbox-store-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+const newFile = () => join(mkdtempSync(join(root, 'db-')), 'inbox.sqlite');
+
 runInboxStoreSuite('memory', () => new MemoryInboxStore());
-runInboxStoreSuite('sqlite', () => new SqliteInboxStore(openSqliteDatabase(join(mkdtempSync(join(tmpdir(), 'inbox-')), 'inbox.sqlite'))));
+runInboxStoreSuite('sqlite', () => new SqliteInboxStore(openSqliteDatabase(newFile())));
 
 describe('SqliteInboxStore durability', () => {
   it('reopens the same file with pending items intact, in WAL mode', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'inbox-')), 'inbox.sqlite');
+    const file = newFile();
     const db = openSqliteDatabase(file);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     const store = new SqliteInboxStore(db);

@@ -2,7 +2,7 @@
  * Starts the real express app (createApp + createChannels) on loopback with the channel base URLs pointing
  * at fake platform servers, the way main.ts wires it.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Server } from 'node:http';
@@ -23,7 +23,8 @@ export interface Harness {
   logs: string[];
   dataDir: string;
   post(path: string, body: string | Buffer, headers?: Record<string, string>): Promise<{ status: number; text: string }>;
-  close(): Promise<void>;
+  /** Stops the app; the data directory is removed unless `keepData` (a restart test reuses it). */
+  close(options?: { keepData?: boolean }): Promise<void>;
 }
 
 export function zaloEnv(apiUrl: string, oauthUrl = apiUrl): Record<string, string> {
@@ -91,10 +92,11 @@ export async function startHarness(options: {
       });
       return { status: res.status, text: await res.text() };
     },
-    async close() {
+    async close({ keepData = false } = {}) {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await channels.stop();
+      if (!keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
