@@ -41,13 +41,7 @@ export class Bm25Index {
    * `docs` may be a lazy sequence (a generator): the terms of one entry at a time, so building a large base
    * never holds every entry's term list in memory at once.
    */
-  constructor(
-    docs: Iterable<readonly string[]>,
-    size: number,
-    options: Bm25Options = {},
-    /** Called once per entry with its terms' interned ids (lets callers build per-target vocabularies). */
-    onDocument?: (docId: number, termIds: readonly number[], terms: readonly string[]) => void,
-  ) {
+  constructor(docs: Iterable<readonly string[]>, size: number, options: Bm25Options = {}) {
     this.k1 = options.k1 ?? 1.2;
     this.b = options.b ?? 0.5;
     this.size = size;
@@ -59,14 +53,11 @@ export class Bm25Index {
       this.docLengths[docId] = terms.length;
       total += terms.length;
       const counts = new Map<number, number>();
-      const ids: number[] = [];
       for (const t of terms) {
         let id = this.termIdOf.get(t);
         if (id === undefined) this.termIdOf.set(t, (id = this.termIdOf.size));
         counts.set(id, (counts.get(id) ?? 0) + 1);
-        ids.push(id);
       }
-      onDocument?.(docId, ids, terms);
       for (const [id, c] of counts) {
         triples.term.push(id);
         triples.doc.push(docId);
@@ -92,11 +83,6 @@ export class Bm25Index {
       const n = this.offsets[t + 1]! - this.offsets[t]!;
       this.idfs[t] = Math.log(1 + (this.size - n + 0.5) / (n + 0.5));
     }
-  }
-
-  /** The interned id of a term, or undefined if no entry contains it. */
-  termId(term: string): number | undefined {
-    return this.termIdOf.get(term);
   }
 
   /** Inverse document frequency; a term never seen gets the highest possible value. */

@@ -33,19 +33,10 @@ export function summarize(ranked: readonly TargetScore[]): RankingSummary {
  */
 export const FEATURE_NAMES = ['oosGap', 'score'] as const;
 
-export interface QueryInfo {
-  known: number;
-  total: number;
-  contentTokens: readonly string[];
-}
-
-export function featureVector(summary: RankingSummary, info: QueryInfo): number[] {
+export function featureVector(summary: RankingSummary): number[] {
   const b = summary.best;
   if (!b) return FEATURE_NAMES.map(() => 0);
-  const s2 = summary.second?.score ?? 0;
   const oos = summary.outOfScope?.score ?? 0;
-  void info;
-  void s2;
   return [b.score - oos, b.score];
 }
 

@@ -175,7 +175,7 @@ export class AnswerEngine {
       };
     }
 
-    const p = best ? predict(calibration, featureVector(summary, ranker.queryInformation(q))) : 0;
+    const p = best ? predict(calibration, featureVector(summary)) : 0;
     const guide = best ? this.guides.get(best.target) : undefined;
     if (guide && p >= calibration.threshold) {
       const pieces = composeGuideAnswer(guide);

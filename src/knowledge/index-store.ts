@@ -130,7 +130,7 @@ async function calibrateOnLabelled(
     if (!summary.best) continue;
     const right = line.expect !== 'uncovered' && [line.expect, ...line.alt].includes(summary.best.target);
     samples.push({
-      x: featureVector(summary, ranker.queryInformation(line.q)),
+      x: featureVector(summary),
       y: right ? 1 : 0,
       inScope: line.expect !== 'uncovered',
     });
@@ -158,7 +158,7 @@ async function calibrate(ranker: HybridRanker, entries: readonly IndexEntry[]): 
     const query = perturbQuestion(entry.text);
     const summary = summarize(await ranker.rank(query, exclude));
     if (!summary.best) continue;
-    const x = featureVector(summary, ranker.queryInformation(query));
+    const x = featureVector(summary);
     const right = isGuideTarget(entry.target) && summary.best.target === entry.target;
     samples.push({ x, y: right ? 1 : 0 });
   }

@@ -14,8 +14,6 @@ export interface TargetScore {
   score: number;
   lexical: number;
   vector: number;
-  /** Share of the question's informative words (IDF-weighted) that occur anywhere in the target. */
-  coverage: number;
 }
 
 export interface QueryEmbedder {
@@ -27,8 +25,6 @@ export interface QueryEmbedder {
 export const LEXICAL_WEIGHT = 0.65;
 const SECOND_WEIGHT = 0.5;
 const KNN = 48;
-/** Only the best targets get the (more expensive) coverage figure. */
-const COVERAGE_TOP = 8;
 
 export function entryTerms(analyzer: Analyzer, text: string): string[] {
   const { tokens, bigrams } = analyzer.analyze(text);
@@ -61,8 +57,6 @@ export class HybridRanker {
   readonly bm25: Bm25Index;
   private readonly targetIds: string[] = [];
   private readonly targetOfEntry: Int32Array;
-  /** Per target, the sorted BM25 ids of the unigram terms it contains (for coverage). */
-  private readonly vocabulary: Int32Array[] = [];
 
   constructor(
     readonly entries: readonly IndexEntry[],
@@ -71,34 +65,22 @@ export class HybridRanker {
     readonly analyzer: Analyzer,
   ) {
     const targetIndex = new Map<string, number>();
-    const vocabSets: Set<number>[] = [];
-    this.targetOfEntry = new Int32Array(entries.length);
+    this.targetOfEntry = Int32Array.from(entries, (e) => {
+      let t = targetIndex.get(e.target);
+      if (t === undefined) {
+        targetIndex.set(e.target, (t = this.targetIds.length));
+        this.targetIds.push(e.target);
+      }
+      return t;
+    });
     const termsOfEntries = function* (): Generator<string[]> {
       for (const e of entries) yield entryTerms(analyzer, e.text);
     };
-    this.bm25 = new Bm25Index(termsOfEntries(), entries.length, {}, (docId, ids, terms) => {
-      const target = entries[docId]!.target;
-      let t = targetIndex.get(target);
-      if (t === undefined) {
-        t = this.targetIds.length;
-        targetIndex.set(target, t);
-        this.targetIds.push(target);
-        vocabSets.push(new Set());
-      }
-      this.targetOfEntry[docId] = t;
-      ids.forEach((id, k) => {
-        if (!terms[k]!.includes('_')) vocabSets[t]!.add(id);
-      });
-    });
-    for (const set of vocabSets) this.vocabulary.push(Int32Array.from(set).sort());
+    this.bm25 = new Bm25Index(termsOfEntries(), entries.length);
   }
 
   saveVectors(path: string): void {
     this.vectors.save(path);
-  }
-
-  embedQuerySync(query: string): number[] | undefined {
-    return this.embedder.embedSync?.(query);
   }
 
   private async embed(query: string): Promise<number[]> {
@@ -110,24 +92,9 @@ export class HybridRanker {
     return this.vectors.search(await this.embed(text), k, exclude);
   }
 
-  private hasTerm(target: number, termId: number): boolean {
-    const vocab = this.vocabulary[target]!;
-    let lo = 0;
-    let hi = vocab.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const v = vocab[mid]!;
-      if (v === termId) return true;
-      if (v < termId) lo = mid + 1;
-      else hi = mid - 1;
-    }
-    return false;
-  }
-
   /** Ranks every target that matched lexically or by vector; `exclude` leaves entries out (calibration). */
   async rank(query: string, exclude?: ReadonlySet<number>): Promise<TargetScore[]> {
     const analysis = this.analyzer.analyze(query);
-    const content = [...new Set(analysis.content)];
     const unique = [...new Set([...analysis.tokens, ...analysis.bigrams])];
     // What a perfect match would score. Words no entry contains count too (at half the rarest weight), so
     // a question about something the base never mentions cannot reach full marks on one common word.
@@ -152,41 +119,17 @@ export class HybridRanker {
     const lexical = combineTopTwo(lexicalTop);
     const vector = combineTopTwo(vectorTop);
 
-    const ranked: Array<TargetScore & { index: number }> = [];
+    const ranked: TargetScore[] = [];
     for (const t of new Set([...lexical.keys(), ...vector.keys()])) {
       const lex = lexical.get(t) ?? 0;
       const vec = vector.get(t) ?? 0;
       ranked.push({
-        index: t,
         target: this.targetIds[t]!,
         score: LEXICAL_WEIGHT * lex + (1 - LEXICAL_WEIGHT) * vec,
         lexical: lex,
         vector: vec,
-        coverage: 0,
       });
     }
-    ranked.sort((a, b) => b.score - a.score);
-
-    const contentIds = content.map((t) => ({ id: this.bm25.termId(t), idf: this.bm25.idf(t) }));
-    const idfMass = contentIds.reduce((sum, c) => sum + c.idf, 0);
-    for (const r of ranked.slice(0, COVERAGE_TOP)) {
-      let covered = 0;
-      for (const c of contentIds) if (c.id !== undefined && this.hasTerm(r.index, c.id)) covered += c.idf;
-      r.coverage = idfMass ? covered / idfMass : 0;
-    }
-    return ranked.map(({ index: _index, ...rest }) => rest);
-  }
-
-  /** Total IDF of the question's informative words and how much of it the whole base knows. */
-  queryInformation(query: string): { contentTokens: string[]; known: number; total: number } {
-    const content = [...new Set(this.analyzer.analyze(query).content)];
-    let known = 0;
-    let total = 0;
-    for (const t of content) {
-      const idf = this.bm25.idf(t);
-      total += idf;
-      if (this.bm25.has(t)) known += idf;
-    }
-    return { contentTokens: content, known, total };
+    return ranked.sort((a, b) => b.score - a.score);
   }
 }
