@@ -9,33 +9,47 @@ export interface Bm25Options {
   b?: number;
 }
 
-/** A growable Int32 buffer (avoids millions of small JS arrays while collecting postings). */
-class IntBuffer {
-  data = new Int32Array(1 << 16);
+/** tf / (tf + norm) lies in (0, 1); 16 bits keep it to within 1e-5. */
+const IMPACT_SCALE = 65535;
+/** Counts above this are capped (BM25 saturates long before); term ids fit in the remaining bits. */
+const TF_LIMIT = 128;
+const MAX_TERMS = Math.floor(0x7fffffff / TF_LIMIT);
+const CHUNK_BITS = 18;
+const CHUNK_SIZE = 1 << CHUNK_BITS;
+
+/**
+ * An append-only typed buffer in fixed chunks: collecting millions of postings never copies or frees a
+ * large array, which kept peak memory of a 2,000-guide build well above what the index itself needs.
+ */
+class ChunkedBuffer<T extends Int32Array> {
+  private readonly chunks: T[] = [];
   length = 0;
+  constructor(private readonly make: (size: number) => T) {}
   push(v: number): void {
-    if (this.length === this.data.length) {
-      const bigger = new Int32Array(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[this.length++] = v;
+    const at = this.length & (CHUNK_SIZE - 1);
+    if (at === 0) this.chunks.push(this.make(CHUNK_SIZE));
+    this.chunks[this.chunks.length - 1]![at] = v;
+    this.length++;
+  }
+  get(i: number): number {
+    return this.chunks[i >>> CHUNK_BITS]![i & (CHUNK_SIZE - 1)]!;
   }
 }
 
 export class Bm25Index {
   private readonly k1: number;
   private readonly b: number;
-  private readonly docLengths: Float32Array;
   private readonly avgLength: number;
   private readonly termIdOf = new Map<string, number>();
   private readonly offsets: Int32Array;
   private readonly postingDocs: Int32Array;
-  private readonly postingTfs: Uint16Array;
+  /** Each posting's BM25 term-frequency factor over (k1 + 1), quantised to 16 bits. */
+  private readonly postingImpacts: Uint16Array;
   private readonly idfs: Float32Array;
   readonly size: number;
   /** Reused between queries (scores of touched entries are reset after use), so a query allocates little. */
   private scratch: Float64Array | undefined;
+  private touched: Int32Array | undefined;
 
   /**
    * `docs` may be a lazy sequence (a generator): the terms of one entry at a time, so building a large base
@@ -45,38 +59,48 @@ export class Bm25Index {
     this.k1 = options.k1 ?? 1.2;
     this.b = options.b ?? 0.5;
     this.size = size;
-    this.docLengths = new Float32Array(size);
-    const triples = { term: new IntBuffer(), doc: new IntBuffer(), tf: new IntBuffer() };
+    const docLengths = new Float32Array(size);
+    // Postings are collected in entry order: term ids and counts, plus where each entry's postings start.
+    // A posting is packed into one number while collecting: term id in the high bits, tf in the low ones.
+    const packed = new ChunkedBuffer((n) => new Int32Array(n));
+    const docStart = new Int32Array(size + 1);
     let total = 0;
     let docId = 0;
+    const counts = new Map<number, number>();
     for (const terms of docs) {
-      this.docLengths[docId] = terms.length;
+      docLengths[docId] = terms.length;
       total += terms.length;
-      const counts = new Map<number, number>();
+      counts.clear();
       for (const t of terms) {
         let id = this.termIdOf.get(t);
         if (id === undefined) this.termIdOf.set(t, (id = this.termIdOf.size));
         counts.set(id, (counts.get(id) ?? 0) + 1);
       }
-      for (const [id, c] of counts) {
-        triples.term.push(id);
-        triples.doc.push(docId);
-        triples.tf.push(c);
-      }
-      docId++;
+      for (const [id, c] of counts) packed.push(id * TF_LIMIT + Math.min(TF_LIMIT - 1, c));
+      docStart[++docId] = packed.length;
     }
     this.avgLength = size ? total / size : 1;
     const nTerms = this.termIdOf.size;
+    if (nTerms > MAX_TERMS) throw new Error(`lexical index: ${nTerms} distinct terms exceed ${MAX_TERMS}`);
+    const postings = packed.length;
     this.offsets = new Int32Array(nTerms + 1);
-    for (let i = 0; i < triples.term.length; i++) this.offsets[triples.term.data[i]! + 1]!++;
+    for (let i = 0; i < postings; i++) this.offsets[Math.floor(packed.get(i) / TF_LIMIT) + 1]!++;
     for (let t = 0; t < nTerms; t++) this.offsets[t + 1]! += this.offsets[t]!;
     const cursor = this.offsets.slice(0, nTerms);
-    this.postingDocs = new Int32Array(triples.term.length);
-    this.postingTfs = new Uint16Array(triples.term.length);
-    for (let i = 0; i < triples.term.length; i++) {
-      const at = cursor[triples.term.data[i]!]!++;
-      this.postingDocs[at] = triples.doc.data[i]!;
-      this.postingTfs[at] = Math.min(65535, triples.tf.data[i]!);
+    this.postingDocs = new Int32Array(postings);
+    this.postingImpacts = new Uint16Array(postings);
+    // The length normalisation is known per entry, so each posting's factor is computed once here rather
+    // than on every query (a common term of a large base has tens of thousands of postings).
+    const k1 = this.k1;
+    for (let doc = 0; doc < docId; doc++) {
+      const norm = k1 * (1 - this.b + (this.b * docLengths[doc]!) / this.avgLength);
+      for (let i = docStart[doc]!; i < docStart[doc + 1]!; i++) {
+        const p = packed.get(i);
+        const at = cursor[Math.floor(p / TF_LIMIT)]!++;
+        const tf = p % TF_LIMIT;
+        this.postingDocs[at] = doc;
+        this.postingImpacts[at] = Math.round((IMPACT_SCALE * tf) / (tf + norm));
+      }
     }
     this.idfs = new Float32Array(nTerms);
     for (let t = 0; t < nTerms; t++) {
@@ -105,12 +129,9 @@ export class Bm25Index {
   }
 
   /**
-   * Scores every entry containing a query term into `scores` (indexed by entry) and returns the entries
-   * touched. `termWeight` scales a term (stopwords, bigrams).
-   */
-  /**
    * Calls `visit(entry, score)` for every entry containing a query term. `termWeight` scales a term
-   * (stopwords, bigrams).
+   * (stopwords, bigrams). Scores accumulate in buffers reused between queries, so a query over a large base
+   * allocates next to nothing.
    */
   forEachScore(
     queryTerms: readonly string[],
@@ -118,34 +139,45 @@ export class Bm25Index {
     visit: (entry: number, score: number) => void,
   ): void {
     const scores = (this.scratch ??= new Float64Array(this.size));
-    const { touched } = this.score(queryTerms, termWeight, scores);
-    for (const entry of touched) {
+    const touched = (this.touched ??= new Int32Array(this.size));
+    const count = this.accumulate(queryTerms, termWeight, scores, touched);
+    for (let i = 0; i < count; i++) {
+      const entry = touched[i]!;
       visit(entry, scores[entry]!);
       scores[entry] = 0;
     }
   }
 
-  score(
+  /** Every entry's score for the query (a fresh array; for tests and tools). */
+  score(queryTerms: readonly string[], termWeight: (term: string) => number = () => 1): Float64Array {
+    const scores = new Float64Array(this.size);
+    this.accumulate(queryTerms, termWeight, scores, new Int32Array(this.size));
+    return scores;
+  }
+
+  /** Adds the query's BM25 contributions into `scores`; lists newly touched entries in `touched`. */
+  private accumulate(
     queryTerms: readonly string[],
-    termWeight: (term: string) => number = () => 1,
-    scores: Float64Array = new Float64Array(this.size),
-  ): { scores: Float64Array; touched: number[] } {
-    const touched: number[] = [];
-    const k1 = this.k1;
-    for (const term of new Set(queryTerms)) {
+    termWeight: (term: string) => number,
+    scores: Float64Array,
+    touched: Int32Array,
+  ): number {
+    let count = 0;
+    const { postingDocs, postingImpacts, offsets } = this;
+    const seen = new Set<number>();
+    for (const term of queryTerms) {
       const id = this.termIdOf.get(term);
-      if (id === undefined) continue;
+      if (id === undefined || seen.has(id)) continue;
+      seen.add(id);
       const weight = termWeight(term);
       if (weight === 0) continue;
-      const w = this.idfs[id]! * weight;
-      for (let i = this.offsets[id]!; i < this.offsets[id + 1]!; i++) {
-        const doc = this.postingDocs[i]!;
-        const tf = this.postingTfs[i]!;
-        const norm = tf + k1 * (1 - this.b + (this.b * this.docLengths[doc]!) / this.avgLength);
-        if (scores[doc] === 0) touched.push(doc);
-        scores[doc]! += (w * tf * (k1 + 1)) / norm;
+      const w = (this.idfs[id]! * weight * (this.k1 + 1)) / IMPACT_SCALE;
+      for (let i = offsets[id]!, end = offsets[id + 1]!; i < end; i++) {
+        const doc = postingDocs[i]!;
+        if (scores[doc] === 0) touched[count++] = doc;
+        scores[doc]! += w * postingImpacts[i]!;
       }
     }
-    return { scores, touched };
+    return count;
   }
 }

@@ -124,7 +124,7 @@ export class AnswerEngine {
   async publish(input: IndexInput & { indicators?: Indicator[] }): Promise<BuiltIndex> {
     const { dataDir, embedder, log } = this.options;
     const hash = contentHash(input, embedder.id);
-    let built = dataDir ? loadIndex(dataDir, hash, embedder, input.synonyms) : undefined;
+    let built = dataDir ? loadIndex(dataDir, hash, embedder, input) : undefined;
     if (built) log?.(`Đã nạp chỉ mục ${hash} từ ${dataDir}.`);
     else {
       built = await buildIndex(input, embedder);

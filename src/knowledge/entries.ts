@@ -11,6 +11,7 @@ export type EntryKind = 'question' | 'title' | 'keywords' | 'summary' | 'section
 export interface IndexEntry {
   target: string;
   kind: EntryKind;
+  /** The indexed text; emptied for lexical-only entries once the index is built (see releaseSectionTexts). */
   text: string;
   weight: number;
 }

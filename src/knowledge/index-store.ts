@@ -16,7 +16,7 @@ import {
   type Calibration,
   type CalibrationSample,
 } from './decision.js';
-import { HybridRanker, type QueryEmbedder } from './ranking.js';
+import { buildLexicalIndex, HybridRanker, type QueryEmbedder } from './ranking.js';
 import { VectorStore } from './vector-store.js';
 import { perturbQuestion } from './calibration-queries.js';
 import { HashingEmbeddings, type HashingEmbeddingsState } from './embeddings/hashing.js';
@@ -27,7 +27,7 @@ import { Analyzer } from '../text/analyzer.js';
  * The index format and the code that fills it: a change to the engine or text code must invalidate saved
  * indexes, so the version includes a fingerprint of those source files.
  */
-export const ENGINE_VERSION = `engine-v1-${sourceFingerprint()}`;
+export const ENGINE_VERSION = `engine-v2-${sourceFingerprint()}`;
 
 function sourceFingerprint(): string {
   const h = createHash('sha256');
@@ -41,7 +41,8 @@ function sourceFingerprint(): string {
 const MAX_CALIBRATION_QUESTIONS = 900;
 const MAX_CALIBRATION_OOS = 400;
 const KEEP_OLD_INDEXES = 2;
-const EMBED_CHUNK = 256;
+/** Texts per request to a remote embeddings endpoint. */
+const EMBED_CHUNK = 64;
 
 export interface IndexInput {
   guides: readonly Guide[];
@@ -81,7 +82,8 @@ interface IndexMeta {
   embedderId: string;
   dimensions: number;
   builtAt: string;
-  entries: IndexEntry[];
+  /** Entries are rebuilt from the knowledge at load time (the hash guarantees the same ones); the count checks it. */
+  entryCount: number;
   hashingState?: HashingEmbeddingsState;
   calibration: Calibration;
 }
@@ -176,19 +178,30 @@ export async function buildIndex(input: IndexInput, baseEmbedder: IndexEmbedder)
   const entries = buildEntries({ guides: [...input.guides], outOfScope: [...input.outOfScope], smalltalk: [...input.smalltalk] });
   const vectorLabels = entries.flatMap((e, i) => (hasVector(e) ? [i] : []));
   const texts = vectorLabels.map((i) => entries[i]!.text);
-  if (embedder instanceof HashingEmbeddings) embedder.fit(texts);
+  // One analysis per entry feeds both the lexical index and the hashing embedder's document frequencies.
+  const fitting = embedder instanceof HashingEmbeddings ? embedder.startFit() : undefined;
+  const bm25 = buildLexicalIndex(entries, analyzer, (i, analysis) => {
+    if (fitting && hasVector(entries[i]!)) fitting.add(analysis);
+  });
+  releaseSectionTexts(entries);
   let store: VectorStore | undefined;
   let dimensions = embedder instanceof HashingEmbeddings ? embedder.dimension : 1;
-  for (let start = 0; start < texts.length; start += EMBED_CHUNK) {
-    const vectors = await embedder.embedDocuments(texts.slice(start, start + EMBED_CHUNK));
-    if (!store) {
-      dimensions = vectors[0]?.length ?? dimensions;
-      store = VectorStore.create(texts.length, dimensions);
+  if (embedder instanceof HashingEmbeddings) {
+    store = VectorStore.create(texts.length, dimensions);
+    const vector = new Array<number>(dimensions);
+    texts.forEach((text, k) => store!.add(embedder.embedInto(text, vector), vectorLabels[k]!));
+  } else {
+    for (let start = 0; start < texts.length; start += EMBED_CHUNK) {
+      const vectors = await embedder.embedDocuments(texts.slice(start, start + EMBED_CHUNK));
+      if (!store) {
+        dimensions = vectors[0]?.length ?? dimensions;
+        store = VectorStore.create(texts.length, dimensions);
+      }
+      vectors.forEach((v, k) => store!.add(v, vectorLabels[start + k]!));
     }
-    vectors.forEach((v, k) => store!.add(v, vectorLabels[start + k]!));
   }
   store ??= VectorStore.create(1, dimensions);
-  const ranker = new HybridRanker(entries, store, embedder, analyzer);
+  const ranker = new HybridRanker(entries, store, embedder, analyzer, bm25);
   const guideIds = new Set(input.guides.map((g) => g.id));
   const calibration =
     (await calibrateOnLabelled(ranker, input.calibration ?? [], guideIds)) ?? (await calibrate(ranker, entries));
@@ -202,6 +215,14 @@ export async function buildIndex(input: IndexInput, baseEmbedder: IndexEmbedder)
     builtAt: new Date().toISOString(),
     buildMs: performance.now() - started,
   };
+}
+
+/**
+ * Body sections are matched lexically only; once the lexical index holds them, their text is not needed
+ * again (the guides keep the body for answers), and on a large base it is the biggest share of the entries.
+ */
+function releaseSectionTexts(entries: IndexEntry[]): void {
+  for (const e of entries) if (!hasVector(e)) e.text = '';
 }
 
 function indexRoot(dataDir: string): string {
@@ -223,7 +244,7 @@ export function saveIndex(dataDir: string, built: BuiltIndex, baseEmbedder: Inde
     embedderId: baseEmbedder.id,
     dimensions: built.dimensions,
     builtAt: built.builtAt,
-    entries: built.entries,
+    entryCount: built.entries.length,
     hashingState: embedder instanceof HashingEmbeddings ? embedder.state() : undefined,
     calibration: built.calibration,
   };
@@ -247,30 +268,29 @@ function pruneOldIndexes(root: string, keep: string): void {
 }
 
 /** Loads a saved index with this hash, or returns undefined. The embedder's learned state is restored. */
-export function loadIndex(
-  dataDir: string,
-  hash: string,
-  embedder: IndexEmbedder,
-  synonyms: readonly SynonymEntry[] = [],
-): BuiltIndex | undefined {
+export function loadIndex(dataDir: string, hash: string, embedder: IndexEmbedder, input: IndexInput): BuiltIndex | undefined {
   const dir = join(indexRoot(dataDir), hash);
   const metaPath = join(dir, 'meta.json');
   if (!existsSync(metaPath)) return undefined;
   const meta = JSON.parse(readFileSync(metaPath, 'utf8')) as IndexMeta;
   if (meta.version !== ENGINE_VERSION || meta.embedderId !== embedder.id) return undefined;
-  const analyzer = new Analyzer(synonyms);
+  const entries = buildEntries({ guides: [...input.guides], outOfScope: [...input.outOfScope], smalltalk: [...input.smalltalk] });
+  if (entries.length !== meta.entryCount) return undefined;
+  const analyzer = new Analyzer(input.synonyms ?? []);
   let queryEmbedder = embedderFor(embedder, analyzer);
   if (queryEmbedder instanceof HashingEmbeddings) {
     if (!meta.hashingState) return undefined;
     queryEmbedder = queryEmbedder.withState(meta.hashingState);
   }
-  const store = VectorStore.load(join(dir, 'vectors.hnsw'), meta.dimensions, meta.entries.filter(hasVector).length);
+  const store = VectorStore.load(join(dir, 'vectors.hnsw'), meta.dimensions, entries.filter(hasVector).length);
+  const ranker = new HybridRanker(entries, store, queryEmbedder, analyzer);
+  releaseSectionTexts(entries);
   return {
     hash,
-    ranker: new HybridRanker(meta.entries, store, queryEmbedder, analyzer),
+    ranker,
     calibration: meta.calibration,
     embedder: queryEmbedder,
-    entries: meta.entries,
+    entries,
     dimensions: meta.dimensions,
     builtAt: meta.builtAt,
     buildMs: 0,

@@ -15,12 +15,24 @@ function rawTokens(folded: string): string[] {
   return folded.replace(NON_WORD, ' ').trim().split(/\s+/).filter(Boolean);
 }
 
+/** The phrase rules with their first token and output tokens, split once. */
+const PHRASE_RULES = PHRASE_SYNONYMS.map(([from, to]) => ({ from: ` ${from} `, to: ` ${to} `, first: from.split(' ')[0]!, output: to.split(' ') }));
+
+/**
+ * Rewrites phrases in rule order, each rule over the whole text (a rule sees the output of earlier ones).
+ * A rule can only match when its first token is present, so most texts check only a few rules.
+ */
 function applyPhraseSynonyms(tokens: string[]): string[] {
-  let text = ` ${tokens.join(' ')} `;
-  for (const [from, to] of PHRASE_SYNONYMS) {
-    if (text.includes(` ${from} `)) text = text.split(` ${from} `).join(` ${to} `);
+  const present = new Set(tokens);
+  let text: string | undefined;
+  for (const rule of PHRASE_RULES) {
+    if (!present.has(rule.first)) continue;
+    text ??= ` ${tokens.join(' ')} `;
+    if (!text.includes(rule.from)) continue;
+    text = text.split(rule.from).join(rule.to);
+    for (const t of rule.output) present.add(t);
   }
-  return text.trim().split(' ').filter(Boolean);
+  return text === undefined ? tokens : text.trim().split(' ').filter(Boolean);
 }
 
 /** Letters glued to digits are split ("muc2" stays an abbreviation; "200k" → "200 k"). */
@@ -38,12 +50,12 @@ function normalizeRawToken(raw: string): readonly string[] {
   for (const piece of splitAlnum(raw)) {
     const expansion = TOKEN_EXPANSIONS[piece];
     if (expansion !== undefined) {
-      out.push(...expansion.split(' '));
+      out.push(...expansion.split(' ').filter(Boolean));
       continue;
     }
     const repaired = /^[a-z]+$/.test(piece) ? repairTelex(piece) : piece;
     const again = TOKEN_EXPANSIONS[repaired];
-    if (again !== undefined && repaired !== piece) out.push(...again.split(' '));
+    if (again !== undefined && repaired !== piece) out.push(...again.split(' ').filter(Boolean));
     else out.push(repaired);
   }
   if (TOKEN_CACHE.size >= TOKEN_CACHE_LIMIT) TOKEN_CACHE.clear();

@@ -5,7 +5,7 @@
  */
 import { Embeddings } from '@langchain/core/embeddings';
 import { charTrigrams, isStopword } from '../../text/normalize.js';
-import { Analyzer } from '../../text/analyzer.js';
+import { Analyzer, type Analysis } from '../../text/analyzer.js';
 
 export interface HashingEmbeddingsState {
   dimensions: number;
@@ -21,16 +21,52 @@ export interface HashingEmbeddingsState {
  */
 const DF_BUCKETS = 1 << 20;
 
-function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
+const FNV_OFFSET = 0x811c9dc5;
+const FNV_PRIME = 0x01000193;
+
+/** FNV-1a over `text[from, to)`, continuing from `h` (so a prefix and a slice hash without concatenation). */
+function fnv1aRange(h: number, text: string, from: number, to: number): number {
+  for (let i = from; i < to; i++) {
     h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
+    h = Math.imul(h, FNV_PRIME);
   }
-  return h >>> 0;
+  return h;
 }
 
-/** Features of a text with their raw weights before IDF. */
+const fnvChar = (h: number, code: number) => Math.imul(h ^ code, FNV_PRIME);
+/** Hash states after the feature-kind prefixes "w:", "b:" and "c:". */
+const PREFIX = {
+  word: fnvChar(fnvChar(FNV_OFFSET, 0x77), 0x3a),
+  bigram: fnvChar(fnvChar(FNV_OFFSET, 0x62), 0x3a),
+  trigram: fnvChar(fnvChar(FNV_OFFSET, 0x63), 0x3a),
+};
+const LT = 0x3c; // "<" and ">" pad a token for its character trigrams
+const GT = 0x3e;
+
+/**
+ * Calls `visit(hash, weight)` for every feature occurrence of a text: syllables, syllable bigrams and the
+ * character trigrams of content syllables of 3+ letters. Features are hashed straight from the analysed
+ * tokens, so embedding a large base does not allocate a string per feature.
+ */
+export function forEachFeature(text: string, analyzer: Analyzer, visit: (hash: number, weight: number) => void): void {
+  forEachFeatureOf(analyzer.analyze(text), visit);
+}
+
+/** `forEachFeature` over a text already analysed (the index build analyses each entry once). */
+export function forEachFeatureOf(analysis: Analysis, visit: (hash: number, weight: number) => void): void {
+  const { tokens, content, bigrams } = analysis;
+  for (const t of tokens) visit(fnv1aRange(PREFIX.word, t, 0, t.length) >>> 0, isStopword(t) ? 0.25 : 1);
+  for (const bg of bigrams) visit(fnv1aRange(PREFIX.bigram, bg, 0, bg.length) >>> 0, 1);
+  for (const t of content) {
+    if (t.length < 3) continue;
+    // The trigrams of "<t>": "<ab", then every inner "abc", then "yz>".
+    visit(fnv1aRange(fnvChar(PREFIX.trigram, LT), t, 0, 2) >>> 0, 0.35);
+    for (let i = 0; i + 3 <= t.length; i++) visit(fnv1aRange(PREFIX.trigram, t, i, i + 3) >>> 0, 0.35);
+    visit(fnvChar(fnv1aRange(PREFIX.trigram, t, t.length - 2, t.length), GT) >>> 0, 0.35);
+  }
+}
+
+/** Features of a text with their raw weights before IDF, by name (for inspection and tests). */
 export function textFeatures(text: string, analyzer: Analyzer): Map<string, number> {
   const { tokens, content, bigrams } = analyzer.analyze(text);
   const features = new Map<string, number>();
@@ -44,11 +80,17 @@ export function textFeatures(text: string, analyzer: Analyzer): Map<string, numb
   return features;
 }
 
+/** The hash `forEachFeature` gives a named feature from `textFeatures`. */
+export function featureHash(feature: string): number {
+  return fnv1aRange(FNV_OFFSET, feature, 0, feature.length) >>> 0;
+}
+
 export class HashingEmbeddings extends Embeddings {
   readonly id: string;
   private readonly dimensions: number;
   private documentCount = 0;
   private documentFrequency = new Uint32Array(DF_BUCKETS);
+  private scratch: Float64Array | undefined;
 
   private readonly analyzer: Analyzer;
 
@@ -80,11 +122,32 @@ export class HashingEmbeddings extends Embeddings {
 
   /** Learns document frequencies from the corpus the index is built on. */
   fit(texts: readonly string[]): void {
-    this.documentCount = texts.length;
+    const fitting = this.startFit();
+    for (const text of texts) fitting.add(this.analyzer.analyze(text));
+  }
+
+  /**
+   * Learns document frequencies one analysed document at a time, so the index build can fit while it
+   * analyses entries for the lexical index instead of analysing every text a second time.
+   */
+  startFit(): { add(analysis: Analysis): void } {
+    this.documentCount = 0;
     this.documentFrequency.fill(0);
-    for (const text of texts) {
-      for (const f of textFeatures(text, this.analyzer).keys()) this.documentFrequency[fnv1a(f) & (DF_BUCKETS - 1)]!++;
-    }
+    const seen = new Set<number>();
+    const countBucket = (h: number) => {
+      const bucket = h & (DF_BUCKETS - 1);
+      if (!seen.has(bucket)) {
+        seen.add(bucket);
+        this.documentFrequency[bucket]!++;
+      }
+    };
+    return {
+      add: (analysis) => {
+        seen.clear();
+        this.documentCount++;
+        forEachFeatureOf(analysis, countBucket);
+      },
+    };
   }
 
   state(): HashingEmbeddingsState {
@@ -101,16 +164,25 @@ export class HashingEmbeddings extends Embeddings {
   }
 
   embedSync(text: string): number[] {
-    const vec = new Float64Array(this.dimensions);
-    for (const [feature, weight] of textFeatures(text, this.analyzer)) {
-      const h = fnv1a(feature);
-      const sign = h & 1 ? 1 : -1;
-      vec[(h >>> 1) % this.dimensions]! += sign * weight * this.idf(h);
-    }
+    return this.embedInto(text, new Array<number>(this.dimensions));
+  }
+
+  /**
+   * Writes the unit-length vector of `text` into `out` and returns it. Building a large index reuses one
+   * array for every entry instead of allocating a vector per entry.
+   */
+  embedInto(text: string, out: number[]): number[] {
+    const vec = (this.scratch ??= new Float64Array(this.dimensions));
+    vec.fill(0);
+    // Adding each occurrence is the same as adding each feature with its summed weight (IDF is per hash).
+    forEachFeature(text, this.analyzer, (h, weight) => {
+      vec[(h >>> 1) % this.dimensions]! += (h & 1 ? 1 : -1) * weight * this.idf(h);
+    });
     let norm = 0;
-    for (const v of vec) norm += v * v;
+    for (let i = 0; i < vec.length; i++) norm += vec[i]! * vec[i]!;
     norm = Math.sqrt(norm) || 1;
-    return Array.from(vec, (v) => v / norm);
+    for (let i = 0; i < vec.length; i++) out[i] = vec[i]! / norm;
+    return out;
   }
 
   override async embedDocuments(documents: string[]): Promise<number[][]> {

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { featureHash, forEachFeature, HashingEmbeddings, textFeatures } from '../../src/knowledge/embeddings/hashing.js';
+import { Bm25Index } from '../../src/knowledge/bm25.js';
+import { Analyzer } from '../../src/text/analyzer.js';
+
+const analyzer = new Analyzer();
+const TEXTS = [
+  'cho hoi cach kich hoat vneid muc 2',
+  'Tôi muốn làm thẻ căn cước cho con 5 tuổi ở xã',
+  'đc ko ạ',
+  'ab',
+];
+
+describe('hashing embeddings', () => {
+  it('hashes features straight from tokens exactly as it would hash their names', () => {
+    for (const text of TEXTS) {
+      const byName = new Map<number, number>();
+      for (const [feature, w] of textFeatures(text, analyzer)) byName.set(featureHash(feature), (byName.get(featureHash(feature)) ?? 0) + w);
+      const direct = new Map<number, number>();
+      forEachFeature(text, analyzer, (h, w) => direct.set(h, (direct.get(h) ?? 0) + w));
+      expect([...direct.keys()].sort()).toEqual([...byName.keys()].sort());
+      for (const [h, w] of byName) expect(direct.get(h)).toBeCloseTo(w, 9);
+    }
+  });
+
+  it('writes the same unit vector into a reused array as it returns fresh', () => {
+    const embedder = new HashingEmbeddings({ dimensions: 64, analyzer });
+    embedder.fit(TEXTS);
+    const reused = new Array<number>(64);
+    for (const text of TEXTS.slice(0, 3)) {
+      const fresh = embedder.embedSync(text);
+      expect(embedder.embedInto(text, reused)).toEqual(fresh);
+      expect(Math.hypot(...fresh)).toBeCloseTo(1, 9);
+    }
+  });
+});
+
+describe('BM25 index', () => {
+  const docs = [['vneid', 'muc', '2'], ['the', 'can', 'cuoc', 'can', 'cuoc'], ['vneid', 'mat', 'khau', 'quen', 'mat', 'khau', 'vneid']];
+  const index = new Bm25Index(docs, docs.length);
+
+  it('scores only the entries containing a query term, and more for rarer terms', () => {
+    const scores = index.score(['vneid', 'cuoc']);
+    expect(scores[0]).toBeGreaterThan(0);
+    expect(scores[1]).toBeGreaterThan(0);
+    expect(scores[2]).toBeGreaterThan(0);
+    expect(index.score(['khau'])[0]).toBe(0);
+    // "cuoc" is in one entry, "vneid" in two: the rarer term weighs more.
+    expect(index.idf('cuoc')).toBeGreaterThan(index.idf('vneid'));
+  });
+
+  it('visits the same scores with reused buffers, query after query', () => {
+    for (const q of [['vneid'], ['can', 'cuoc'], ['vneid', 'mat'], ['khong', 'co']]) {
+      const expected = index.score(q);
+      const seen = new Map<number, number>();
+      index.forEachScore(q, () => 1, (entry, score) => seen.set(entry, score));
+      expect(seen.size).toBe([...expected].filter((s) => s > 0).length);
+      for (const [entry, score] of seen) expect(score).toBeCloseTo(expected[entry]!, 12);
+    }
+  });
+});
