@@ -13,15 +13,14 @@
  * processes (answers; conversations split with INBOX_PARTITIONS / INBOX_PARTITION).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { createRequire } from 'node:module';
+import { answeredQuestions, APP_ID, cpuMs, FakeZalo, KNOWLEDGE_DIR, OA_SECRET, REPO, signedZaloBody, table, waitFor } from './support/zalo-load.js';
 
 /** The part of autocannon's API used here (the package ships no types). */
 interface AutocannonResult {
@@ -32,12 +31,6 @@ interface AutocannonResult {
 }
 type Autocannon = (opts: Record<string, unknown>) => Promise<AutocannonResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
-
-const REPO = resolve(fileURLToPath(new URL('..', import.meta.url)));
-const KNOWLEDGE_DIR = join(REPO, 'knowledge');
-const APP_ID = '1234567890';
-const OA_ID = '579745863508352884';
-const OA_SECRET = 'bench-oa-secret';
 
 interface Options {
   messages: number;
@@ -104,83 +97,6 @@ async function serve(): Promise<void> {
   });
 }
 
-// ---------------------------------------------------------------------------------------------------------
-// Fake Zalo OA API: counts answers per user.
-
-class FakeZalo {
-  readonly completions = new Map<string, number>();
-  sends = 0;
-  firstCompletionAt = 0;
-  lastCompletionAt = 0;
-  private server: Server | undefined;
-
-  async start(): Promise<string> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        this.sends += 1;
-        try {
-          const body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-          if (body.message?.attachment) {
-            const user = String(body.recipient.user_id);
-            this.completions.set(user, (this.completions.get(user) ?? 0) + 1);
-            this.lastCompletionAt = performance.now();
-            this.firstCompletionAt ||= this.lastCompletionAt;
-          }
-        } catch {
-          // counted as a send; a malformed body would show up as a lost answer
-        }
-        res.writeHead(200, { 'Content-Type': 'application/json' });
-        res.end(`{"error":0,"message":"Success","data":{"message_id":"z${this.sends}"}}`);
-      });
-    });
-    this.server.keepAliveTimeout = 60_000;
-    await new Promise<void>((r) => this.server!.listen(0, '127.0.0.1', r));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  answered(): number {
-    let n = 0;
-    for (const v of this.completions.values()) n += v;
-    return n;
-  }
-
-  close(): Promise<void> {
-    this.server?.closeAllConnections();
-    return new Promise((r) => (this.server ? this.server.close(() => r()) : r()));
-  }
-}
-
-// ---------------------------------------------------------------------------------------------------------
-
-function signedZaloBody(userId: string, msgId: string, text: string, timestamp: string): { body: string; signature: string } {
-  const body = JSON.stringify({
-    app_id: APP_ID,
-    sender: { id: userId },
-    user_id_by_app: '5523311447799001122',
-    recipient: { id: OA_ID },
-    event_name: 'user_send_text',
-    message: { text, msg_id: msgId },
-    timestamp,
-  });
-  const mac = createHash('sha256').update(APP_ID).update(body).update(timestamp).update(OA_SECRET).digest('hex');
-  return { body, signature: `mac=${mac}` };
-}
-
-async function answeredQuestions(dataDir: string): Promise<string[]> {
-  // Builds the index once here; the child then loads it from the same DATA_DIR.
-  const { loadConfig } = await import('../src/config.js');
-  const { createEngineFromConfig } = await import('../src/knowledge/setup.js');
-  const config = loadConfig({ DATA_DIR: dataDir, KNOWLEDGE_DIR } as NodeJS.ProcessEnv);
-  const { engine } = await createEngineFromConfig(config, { info: () => {}, warn: () => {} });
-  const out: string[] = [];
-  for (const guide of engine.allGuides()) {
-    for (const q of guide.questions.slice(0, 4)) if ((await engine.ask(q)).status === 'answered') out.push(q);
-  }
-  return out;
-}
-
 type Role = 'all' | 'web' | 'worker';
 
 function startApp(
@@ -205,6 +121,8 @@ function startApp(
       ZALO_ACCESS_TOKEN: 'bench-access-token',
       ZALO_API_BASE_URL: zaloUrl,
       ZALO_OAUTH_BASE_URL: zaloUrl,
+      // The offered rate is far above the default per-channel cap; the per-user limit stays on.
+      RATE_LIMIT_CHANNEL_PER_MINUTE: '0',
       INBOX_CONCURRENCY: String(concurrency),
       CHANNEL_ROLE: role,
       ...extraEnv,
@@ -220,40 +138,6 @@ function startApp(
     });
     child.on('exit', (code) => reject(new Error(`the app exited (${code}):\n${stderr.join('')}`)));
   });
-}
-
-/** CPU time (user + system, ms) used so far by the processes, from /proc (Linux); undefined elsewhere. */
-function cpuMs(pids: number[]): number | undefined {
-  try {
-    let ms = 0;
-    for (const pid of pids) {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-      ms += ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime + stime, clock ticks (USER_HZ = 100)
-    }
-    return ms;
-  } catch {
-    return undefined;
-  }
-}
-
-async function waitFor(check: () => boolean, progress: () => number, stallMs = 30_000): Promise<void> {
-  let last = progress();
-  let lastChange = Date.now();
-  while (!check()) {
-    await new Promise((r) => setTimeout(r, 20));
-    const now = progress();
-    if (now !== last) {
-      last = now;
-      lastChange = Date.now();
-    } else if (Date.now() - lastChange > stallMs) return;
-  }
-}
-
-function table(rows: Array<[string, string]>): string {
-  const w = Math.max(...rows.map(([k]) => k.length));
-  const v = Math.max(...rows.map(([, x]) => x.length));
-  const line = `+${'-'.repeat(w + 2)}+${'-'.repeat(v + 2)}+`;
-  return [line, ...rows.map(([k, x]) => `| ${k.padEnd(w)} | ${x.padStart(v)} |`), line].join('\n');
 }
 
 async function bench(opts: Options): Promise<void> {

@@ -1,14 +1,15 @@
 /** The only place that builds infrastructure and wires it together. */
-import { resolve } from 'node:path';
 import { loadConfig } from './config.js';
-import { createEngineFromConfig, usableKnowledge } from './knowledge/setup.js';
-import { loadKnowledgeDir } from './knowledge/loader.js';
+import { createKnowledgeAdmin } from './knowledge-admin/index.js';
+import { guidesAdminRoutes, guidesPageRoutes } from './admin/guides-routes.js';
 import { createApp } from './http/app.js';
 import { createChannels } from './channels/create-channels.js';
 import { createFeedback } from './admin/index.js';
 import { turnFromAsk } from './feedback/recorder.js';
 import { createLogger, redactConsole } from './privacy/logger.js';
 import { redactPii } from './privacy/redact.js';
+import { loadAssistant } from './assistant-setup.js';
+import { staffAdminRoutes } from './admin/staff-routes.js';
 
 async function main(): Promise<void> {
   // Every line the process prints goes through PII redaction, including third-party console output.
@@ -17,13 +18,16 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.LOG_LEVEL });
   const log = { info: (l: string) => logger.info(l), warn: (l: string) => logger.warn(l) };
 
-  const { engine } = await createEngineFromConfig(config, log);
-  let publishing: Promise<void> = Promise.resolve();
-  /** Reloads knowledge/ and swaps in the new index; questions keep being answered meanwhile. */
-  const republish = () =>
-    (publishing = publishing.then(async () => {
-      await engine.publish(usableKnowledge(loadKnowledgeDir(resolve(config.KNOWLEDGE_DIR)), log.warn));
-    }));
+  // The engine serves the knowledge/ files overlaid with the edits published in /admin (src/knowledge-admin).
+  const knowledge = await createKnowledgeAdmin({ config, env: process.env, log });
+  const engine = knowledge.engine;
+  /** Re-reads knowledge/ (and the newest publication) and swaps in the new index; questions keep being answered meanwhile. */
+  const republish = () => knowledge.runtime.reload('thư mục hướng dẫn thay đổi');
+  // Registered before DATA_DIR/service.pid is written, so `npm run kb -- publish` never kills the process.
+  process.on('SIGHUP', () => {
+    log.info('Nhận SIGHUP: nạp lại thư mục hướng dẫn và lần xuất bản mới nhất.');
+    knowledge.runtime.reload('SIGHUP').catch((err: Error) => log.warn(`Nạp lại hướng dẫn thất bại, giữ chỉ mục cũ: ${err.message}`));
+  });
 
   const feedback = await createFeedback({
     engine: () => engine,
@@ -34,6 +38,14 @@ async function main(): Promise<void> {
     republish,
     embed: (texts) => engine.embedTexts(texts),
   });
+  // Flows, communes and commune staff: FLOWS_DIR, COMMUNES_FILE, DATA_DIR/handoff.sqlite.
+  const assistant = await loadAssistant({
+    env: process.env,
+    knowledgeDir: config.KNOWLEDGE_DIR,
+    dataDir: config.DATA_DIR,
+    knownTopic: (id) => Boolean(engine.guide(id)),
+    log,
+  });
   const channels = createChannels({
     engine: () => engine,
     recorder: feedback.recorder,
@@ -41,11 +53,18 @@ async function main(): Promise<void> {
     dataDir: config.DATA_DIR,
     env: process.env,
     log,
+    assistant: assistant.options,
   });
   const app = createApp({
     engine: () => engine,
     log: log.warn,
-    routers: [...channels.routers, ...feedback.routers],
+    routers: [
+      ...channels.routers,
+      guidesPageRoutes(),
+      guidesAdminRoutes(knowledge, feedback.core.config.ADMIN_TOKEN),
+      ...feedback.routers,
+      staffAdminRoutes({ handoff: channels.handoff, communes: assistant.options.communes, adminToken: feedback.core.config.ADMIN_TOKEN }),
+    ],
     onAsk: async (r) => {
       await feedback.recorder.record(turnFromAsk(r, { channel: 'api', platformUserId: 'api' }));
     },
@@ -53,15 +72,12 @@ async function main(): Promise<void> {
 
   await channels.start();
   feedback.start();
+  await knowledge.start();
   const server = app.listen(config.PORT, config.HOST, () => {
     const on = Object.entries(channels.enabled).filter(([, v]) => v).map(([k]) => k);
     log.info(
       `Trợ lý đang chạy tại http://localhost:${config.PORT} (dữ liệu: ${config.DATA_DIR}; kênh: ${on.join(', ') || 'chỉ web chat và API'}).`,
     );
-  });
-  process.on('SIGHUP', () => {
-    log.info('Nhận SIGHUP: nạp lại thư mục hướng dẫn.');
-    republish().catch((err: Error) => log.warn(`Nạp lại hướng dẫn thất bại, giữ chỉ mục cũ: ${err.message}`));
   });
   let stopping = false;
   const stop = () => {
@@ -69,7 +85,9 @@ async function main(): Promise<void> {
     stopping = true;
     server.close(async () => {
       await channels.stop();
+      await knowledge.stop();
       await feedback.stop();
+      await assistant.close();
       process.exit(0);
     });
     server.closeIdleConnections();

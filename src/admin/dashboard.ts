@@ -11,7 +11,7 @@ import { AppError } from '../errors/app-error.js';
 
 export const DASHBOARD_DIR = fileURLToPath(new URL('../../public/admin/', import.meta.url));
 
-const SECURITY_HEADERS: Record<string, string> = {
+export const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy':
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
   'X-Content-Type-Options': 'nosniff',

@@ -26,3 +26,7 @@ export const TURN_FAILED =
 
 export const VOTE_UP_TITLE = '👍 Hữu ích';
 export const VOTE_DOWN_TITLE = '👎 Chưa đúng';
+
+export const STALE_BUTTON = 'Nút bạn vừa bấm thuộc một bước đã kết thúc. Bạn chọn lại dưới đây nhé.';
+
+export const RESTART_NOTHING = 'Mình bắt đầu lại nhé.';

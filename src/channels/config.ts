@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { AppError } from '../errors/app-error.js';
+import { loadStorageConfig, type SharedStorageConfig } from '../storage/config.js';
 
 const optionalString = z.preprocess((v) => (typeof v === 'string' && v.trim() === '' ? undefined : v), z.string().trim().optional());
 const baseUrl = (fallback: string) =>
@@ -18,6 +19,8 @@ const baseUrl = (fallback: string) =>
   );
 const positiveInt = (fallback: number, max: number) =>
   z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(1).max(max).default(fallback));
+const boundedInt = (fallback: number, min: number, max: number, hint: string) =>
+  z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int(hint).min(min, hint).max(max, hint).default(fallback));
 
 export const ChannelEnvSchema = z.object({
   ZALO_APP_ID: optionalString.refine((v) => v === undefined || /^\d+$/.test(v), 'phải là dãy số (app id trên developers.zalo.me)'),
@@ -41,6 +44,10 @@ export const ChannelEnvSchema = z.object({
   INBOX_PARTITIONS: positiveInt(1, 64),
   INBOX_PARTITION: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().min(0).max(63).default(0)),
   CHANNEL_HTTP_TIMEOUT_MS: positiveInt(10_000, 120_000),
+  /** How long a conversation stays locked by an instance that stopped answering (a heartbeat extends it). */
+  CONVERSATION_LOCK_TTL_MS: boundedInt(20_000, 1000, 600_000, 'phải là số mili giây nguyên từ 1000 đến 600000, ví dụ 20000'),
+  RATE_LIMIT_USER_PER_MINUTE: boundedInt(20, 0, 10_000, 'phải là số nguyên từ 0 (không giới hạn) đến 10000, ví dụ 20'),
+  RATE_LIMIT_CHANNEL_PER_MINUTE: boundedInt(6000, 0, 10_000_000, 'phải là số nguyên từ 0 (không giới hạn) đến 10000000, ví dụ 6000'),
 });
 
 export type ChannelEnv = z.infer<typeof ChannelEnvSchema>;
@@ -86,6 +93,12 @@ export interface ChannelConfig {
   botFramework: BotFrameworkConfig;
   inboxConcurrency: number;
   httpTimeoutMs: number;
+  /** Expiry of the per-conversation lock and of inbox claims (ms). */
+  lockTtlMs: number;
+  /** Messages per user and per channel in a one-minute sliding window (0 = unlimited). */
+  rateLimits: { perUser: number; perChannel: number; windowMs: number };
+  /** PostgreSQL / Redis shared by several instances (src/storage/config.ts); null parts use the embedded defaults. */
+  shared: SharedStorageConfig;
 }
 
 function invalid(lines: string[]): AppError {
@@ -144,6 +157,7 @@ export function loadChannelConfig(env: NodeJS.ProcessEnv = process.env): Channel
     problems.push(`INBOX_PARTITION: phải nhỏ hơn INBOX_PARTITIONS (${e.INBOX_PARTITIONS}); các tiến trình trả lời đánh số 0, 1, …`);
   }
   if (problems.length) throw invalid(problems);
+  const shared = loadStorageConfig(env);
 
   return {
     role: e.CHANNEL_ROLE,
@@ -159,5 +173,8 @@ export function loadChannelConfig(env: NodeJS.ProcessEnv = process.env): Channel
     },
     inboxConcurrency: e.INBOX_CONCURRENCY,
     httpTimeoutMs: e.CHANNEL_HTTP_TIMEOUT_MS,
+    lockTtlMs: e.CONVERSATION_LOCK_TTL_MS,
+    rateLimits: { perUser: e.RATE_LIMIT_USER_PER_MINUTE, perChannel: e.RATE_LIMIT_CHANNEL_PER_MINUTE, windowMs: 60_000 },
+    shared,
   };
 }

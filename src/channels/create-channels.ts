@@ -4,7 +4,7 @@
  * `stop()` on shutdown.
  */
 import type { Router } from 'express';
-import { ConversationState, type TurnContext } from 'botbuilder';
+import { ConversationState, UserState, type TurnContext } from 'botbuilder';
 import type { AnswerEngine } from '../knowledge/engine.js';
 import type { TurnRecorder } from '../feedback/turn-types.js';
 import { AssistantBot } from '../bot/assistant-bot.js';
@@ -25,6 +25,14 @@ import { messengerWebhookRouter } from './messenger/webhook.js';
 import { MESSENGER_CHANNEL } from './messenger/events.js';
 import { botFrameworkRouter } from './botframework/routes.js';
 import { webChatRouter } from './webchat/routes.js';
+import { FencedStateStorage } from './fenced-state.js';
+import { rateLimitMiddleware } from './rate-limit.js';
+import type { Flow } from '../dialogs/flow-schema.js';
+import type { CommuneDirectory } from '../communes/commune-directory.js';
+import { HandoffService } from '../handoff/service.js';
+import { BotStateAddressBook } from '../handoff/address-book.js';
+import type { HandoffStore } from '../handoff/types.js';
+import { ChannelNotifier } from './proactive-notifier.js';
 
 export interface ChannelLog {
   info(line: string): void;
@@ -41,12 +49,26 @@ export interface ChannelDeps {
   env?: NodeJS.ProcessEnv;
   config?: ChannelConfig;
   log: ChannelLog;
-  /** Defaults to the embedded SQLite database under dataDir. */
+  /**
+   * The embedded backend (default: SQLite under dataDir). DATABASE_URL / REDIS_URL in the configuration
+   * move the inbox and tokens to PostgreSQL and state, locks and rate limits to Redis (several instances).
+   */
   storage?: ChannelStorageBackend;
   /** Retries inside one delivery attempt (tests shorten them). */
   retry?: RetryPolicy;
   /** Waits before the inbox retries an item whose delivery failed; then it is recorded as failed. */
   retryDelaysMs?: readonly number[];
+  /** Guided flows, communes and commune staff (main.ts loads them); without them the bot only answers questions. */
+  assistant?: AssistantOptions;
+}
+
+export interface AssistantOptions {
+  flows: readonly Flow[];
+  communes: CommuneDirectory;
+  /** Staff, join codes and tickets; without a store the bot offers no handoff to staff. */
+  handoffStore?: HandoffStore;
+  joinCodeTtlHours?: number;
+  now?: () => Date;
 }
 
 export interface Channels {
@@ -54,12 +76,16 @@ export interface Channels {
   enabled: { zalo: boolean; messenger: boolean };
   role: ChannelRole;
   inbox: Inbox;
+  /** Commune staff and tickets (for the admin API); null without a handoff store. */
+  handoff: HandoffService | null;
   start(): Promise<void>;
   stop(): Promise<void>;
 }
 
 /** 5 s, 30 s, 2 min, 10 min, 30 min, 1 h: a platform outage of about two hours loses nothing. */
 export const DEFAULT_RETRY_DELAYS_MS = [5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000];
+/** A shared inbox is polled at most this often: each poll is one query per instance. */
+const MIN_SHARED_POLL_MS = 100;
 /** Finished inbox rows are kept this long to recognise redeliveries (Meta retries for up to 36 hours). */
 const INBOX_RETENTION_MS = 3 * 24 * 60 * 60 * 1000;
 const BOT_STATE_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
@@ -68,9 +94,28 @@ const PRUNE_EVERY_MS = 60 * 60 * 1000;
 export function createChannels(deps: ChannelDeps): Channels {
   const config = deps.config ?? loadChannelConfig(deps.env ?? process.env);
   const { log } = deps;
-  const storage = createChannelStorage({ backend: deps.storage ?? 'sqlite', dataDir: deps.dataDir });
-  const conversationState = new ConversationState(storage.botState);
-  const bot = new AssistantBot({ engine: deps.engine, recorder: deps.recorder, conversationState, log });
+  const storage = createChannelStorage({
+    backend: deps.storage ?? 'sqlite',
+    dataDir: deps.dataDir,
+    shared: config.shared,
+    rateLimits: config.rateLimits,
+    botStateTtlMs: BOT_STATE_RETENTION_MS,
+    onError: log.warn,
+  });
+  const conversationState = new ConversationState(new FencedStateStorage(storage.botState));
+  const userState = new UserState(new FencedStateStorage(storage.botState));
+  const notifier = new ChannelNotifier(log);
+  const assistant = deps.assistant;
+  const handoff = assistant?.handoffStore
+    ? new HandoffService({
+        store: assistant.handoffStore, notifier, addresses: new BotStateAddressBook(storage.botState), communes: assistant.communes,
+        recorder: deps.recorder, redact: deps.redact, log, now: assistant.now, joinCodeTtlHours: assistant.joinCodeTtlHours,
+      })
+    : null;
+  const bot = new AssistantBot({
+    engine: deps.engine, recorder: deps.recorder, conversationState, userState, log,
+    flows: assistant?.flows, communes: assistant?.communes, handoff, redact: deps.redact,
+  });
   const http = createPlatformHttp(config.httpTimeoutMs);
   const retry = deps.retry ?? DEFAULT_RETRY_POLICY;
   const runBot = (context: TurnContext) => bot.run(context);
@@ -83,11 +128,19 @@ export function createChannels(deps: ChannelDeps): Channels {
     concurrency: config.inboxConcurrency,
     retryDelaysMs: deps.retryDelaysMs ?? DEFAULT_RETRY_DELAYS_MS,
     log,
-    // Items stored by other processes are found by polling: always for a worker, and for `all` processes
-    // that share the inbox with others.
-    discoverEveryMs: config.role === 'worker' || config.inboxPartition.count > 1 ? config.inboxPollMs : undefined,
+    // Items stored by other processes are found by polling: always for a worker, for `all` processes that
+    // split a SQLite inbox, and for every instance on a shared PostgreSQL inbox (which also takes over the
+    // items of an instance that died, once their lock expired).
+    discoverEveryMs: storage.sharedInbox
+      ? Math.max(config.inboxPollMs, MIN_SHARED_POLL_MS)
+      : config.role === 'worker' || config.inboxPartition.count > 1
+        ? config.inboxPollMs
+        : undefined,
     owns: (conversation) => partitionOf(conversation, config.inboxPartition.count) === config.inboxPartition.index,
+    lock: storage.lock,
+    leaseMs: config.lockTtlMs,
   });
+  const limitRate = rateLimitMiddleware(storage.rateLimiter, log);
   const answers = config.role !== 'web';
   const serves = config.role !== 'worker';
   // A web process only stores; the worker process finds the items in the shared inbox.
@@ -108,6 +161,8 @@ export function createChannels(deps: ChannelDeps): Channels {
       log,
     });
     const adapter = new ZaloAdapter(new ZaloApiClient({ apiBaseUrl: z.apiBaseUrl, http, tokens, retry }), z.apiBaseUrl, adapterOptions);
+    adapter.use(limitRate);
+    notifier.register(ZALO_CHANNEL, adapter);
     handlers[ZALO_CHANNEL] = (item, progress) => adapter.processItem(item, progress, runBot);
     if (serves) routers.push(zaloWebhookRouter({ keys: { appId: z.appId, oaSecretKey: z.oaSecretKey }, redact: deps.redact, accept, log }));
     if (answers) startTasks.push(() => tokens.init());
@@ -123,14 +178,16 @@ export function createChannels(deps: ChannelDeps): Channels {
       log,
     });
     const adapter = new MessengerAdapter(client, m.graphBaseUrl, adapterOptions);
+    adapter.use(limitRate);
+    notifier.register(MESSENGER_CHANNEL, adapter);
     handlers[MESSENGER_CHANNEL] = (item, progress) => adapter.processItem(item, progress, runBot);
     if (serves) {
       routers.push(messengerWebhookRouter({ appSecret: m.appSecret, verifyToken: m.verifyToken, redact: deps.redact, accept, log }));
     }
   }
   if (serves) {
-    routers.push(botFrameworkRouter({ bot, conversationState, config: config.botFramework, log }));
-    routers.push(webChatRouter({ bot, conversationState, log }));
+    routers.push(botFrameworkRouter({ bot, conversationState, config: config.botFramework, log, middleware: [limitRate] }));
+    routers.push(webChatRouter({ bot, conversationState, log, middleware: [limitRate] }));
   }
 
   let pruneTimer: NodeJS.Timeout | undefined;
@@ -151,7 +208,9 @@ export function createChannels(deps: ChannelDeps): Channels {
     enabled: { zalo: Boolean(config.zalo), messenger: Boolean(config.messenger) },
     role: config.role,
     inbox,
+    handoff,
     async start() {
+      await storage.init();
       for (const task of startTasks) await task();
       if (answers) {
         await inbox.start();
@@ -162,6 +221,13 @@ export function createChannels(deps: ChannelDeps): Channels {
       const on = [config.zalo && 'Zalo', config.messenger && 'Messenger', serves && 'Bot Framework', serves && 'web chat (/chat)'].filter(Boolean);
       const role = { all: 'nhận và trả lời', web: 'chỉ nhận webhook', worker: 'chỉ trả lời tin trong hộp thư' }[config.role];
       log.info(`Kênh đang bật: ${on.join(', ')} (vai trò ${config.role}: ${role}).`);
+      const { inbox: inboxBackend, state } = storage.backends;
+      if (inboxBackend === 'postgres' || state === 'redis') {
+        log.info(`Lưu trữ dùng chung: hộp thư ${inboxBackend}, trạng thái hội thoại, khóa và giới hạn tốc độ ${state === 'redis' ? 'Redis' : 'trong tiến trình'}.`);
+        if (inboxBackend !== 'postgres' || state !== 'redis') {
+          log.warn('Chạy nhiều phiên bản cần cả DATABASE_URL (PostgreSQL) và REDIS_URL (Redis); với cấu hình này chỉ chạy một phiên bản.');
+        }
+      }
     },
     async stop() {
       if (stopped) return;
@@ -170,7 +236,7 @@ export function createChannels(deps: ChannelDeps): Channels {
       await inbox.stop();
       http.defaults.httpAgent?.destroy?.();
       http.defaults.httpsAgent?.destroy?.();
-      storage.close();
+      await storage.close();
     },
   };
 }

@@ -14,12 +14,20 @@ import {
 import { AppError } from '../errors/app-error.js';
 import type { InboxItem } from '../storage/inbox-store.js';
 import type { InboxProgress } from '../inbox/inbox.js';
+import { isLeaseLost } from '../inbox/lease.js';
 import { TURN_MEMO_KEY, type TurnMemo } from '../bot/turn-memo.js';
 import { TURN_FAILED } from '../bot/replies.js';
 import { sleep, type Sleep } from './retry.js';
 
 /** One platform API call; resolves to the platform's message id. */
 export type PlatformSend = () => Promise<string>;
+
+/** A message sent outside of a turn: text, buttons, and whether a person answers after Messenger's 24 h. */
+export interface ProactiveText {
+  text: string;
+  buttons?: Array<{ title: string; payload: string }>;
+  humanAgent?: boolean;
+}
 
 export interface AdapterLog {
   info(line: string): void;
@@ -95,6 +103,7 @@ export abstract class InboxBotAdapter extends BotAdapter {
         for (const send of this.planSends(activity)) {
           const index = turn ? turn.nextIndex++ : 0;
           if (turn && index < turn.item.sentCount) continue; // accepted before a crash or a retry
+          turn?.progress.assertHeld(); // another instance took the conversation over: send nothing more
           ids.push(await send());
           if (turn) await turn.progress.recordProgress(index + 1);
         }
@@ -126,6 +135,8 @@ export abstract class InboxBotAdapter extends BotAdapter {
    */
   private async handleTurnError(context: TurnContext, error: Error): Promise<void> {
     if (error instanceof AppError && error.code === 'upstream_failed') throw error;
+    // Another instance took the conversation over: it answers; no apology, no state reset here.
+    if (isLeaseLost(error)) throw error;
     // The shared database was briefly locked by another process: a retry will do, not an apology.
     if (String((error as { code?: unknown }).code ?? '').startsWith('SQLITE_BUSY')) throw error;
     this.log.warn(`${this.channelId}: lỗi khi xử lý lượt hội thoại: ${error.name}: ${error.message}`);

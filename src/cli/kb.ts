@@ -2,10 +2,13 @@
  * Knowledge-base commands:
  *   npm run kb -- validate [dir]   check every guide and the catalog; exit 1 on any problem
  *   npm run kb -- stats [dir]      guides, questions and "chưa xác minh" markers per group
+ *   npm run kb -- publish [--author "Tên"]        publish knowledge/ (+ /admin edits) to the running service
+ *   npm run kb -- export <dir> [--unpublished]     write the effective guides (files + /admin edits) to <dir>
  */
 import { resolve } from 'node:path';
 import { loadKnowledgeDir } from '../knowledge/loader.js';
 import { countUnconfirmed, validateKnowledgeBase } from '../knowledge/validate.js';
+import { exportCommand, publishCommand } from '../knowledge-admin/cli.js';
 
 function main(argv: string[]): number {
   const [command = 'validate', dirArg] = argv;
@@ -37,8 +40,18 @@ function main(argv: string[]): number {
     }
     return 0;
   }
-  console.error(`Lệnh không hợp lệ: "${command}". Dùng: validate | stats`);
+  console.error(`Lệnh không hợp lệ: "${command}". Dùng: validate | stats | publish | export <thư mục>`);
   return 2;
 }
 
-process.exitCode = main(process.argv.slice(2));
+const argv = process.argv.slice(2);
+if (argv[0] === 'publish' || argv[0] === 'export') {
+  const run = argv[0] === 'publish' ? publishCommand : exportCommand;
+  run(argv.slice(1), process.env).then(
+    (code) => (process.exitCode = code),
+    (err: Error) => {
+      console.error(`✗ ${err.message}`);
+      process.exitCode = 1;
+    },
+  );
+} else process.exitCode = main(argv);

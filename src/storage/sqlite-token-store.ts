@@ -16,6 +16,7 @@ export class SqliteTokenStore implements TokenStore {
   private readonly upsert;
   private readonly lock;
   private readonly unlock;
+  private readonly seed;
 
   constructor(
     db: SqliteDatabase,
@@ -46,6 +47,12 @@ export class SqliteTokenStore implements TokenStore {
        ON CONFLICT (name) DO UPDATE SET access_token = excluded.access_token, refresh_token = excluded.refresh_token,
          expires_at = excluded.expires_at, seed = excluded.seed, updated_at = excluded.updated_at`,
     );
+    this.seed = db.prepare<[string, string, string | null, number | null, string, number]>(
+      `INSERT INTO platform_tokens (name, access_token, refresh_token, expires_at, seed, updated_at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (name) DO UPDATE SET access_token = excluded.access_token, refresh_token = excluded.refresh_token,
+         expires_at = excluded.expires_at, seed = excluded.seed, updated_at = excluded.updated_at
+       WHERE platform_tokens.seed <> excluded.seed`,
+    );
   }
 
   async load(name: string): Promise<StoredTokens | undefined> {
@@ -61,6 +68,11 @@ export class SqliteTokenStore implements TokenStore {
 
   async save(name: string, t: StoredTokens): Promise<void> {
     await this.commits.run(() => this.upsert.run(name, t.accessToken, t.refreshToken, t.expiresAt, t.seed, t.updatedAt));
+  }
+
+  async seedChain(name: string, t: StoredTokens): Promise<StoredTokens> {
+    await this.commits.run(() => this.seed.run(name, t.accessToken, t.refreshToken, t.expiresAt, t.seed, t.updatedAt));
+    return (await this.load(name))!;
   }
 
   async acquireRefreshLock(name: string, holder: string, ttlMs: number): Promise<boolean> {

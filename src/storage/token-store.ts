@@ -17,6 +17,12 @@ export interface TokenStore {
   load(name: string): Promise<StoredTokens | undefined>;
   save(name: string, tokens: StoredTokens): Promise<void>;
   /**
+   * Starts a chain from configured tokens unless a chain with the same seed is already stored, and returns
+   * the stored chain. Atomic, so a process starting while another one rotates the tokens never writes the
+   * spent configured refresh token over the new one.
+   */
+  seedChain(name: string, tokens: StoredTokens): Promise<StoredTokens>;
+  /**
    * Takes the refresh lock of an account for `ttlMs` unless another holder has it: with several processes
    * on one store, only one of them may spend the single-use refresh token. Returns true when taken.
    */
@@ -46,5 +52,12 @@ export class MemoryTokenStore implements TokenStore {
 
   async save(name: string, tokens: StoredTokens): Promise<void> {
     this.tokens.set(name, { ...tokens });
+  }
+
+  async seedChain(name: string, tokens: StoredTokens): Promise<StoredTokens> {
+    const stored = this.tokens.get(name);
+    if (stored && stored.seed === tokens.seed) return { ...stored };
+    await this.save(name, tokens);
+    return { ...tokens };
   }
 }

@@ -1,75 +1,40 @@
-/** One suite every InboxStore backend passes (SQLite default, memory; PostgreSQL later). */
+/** The shared InboxStore suite on every backend: memory, SQLite (embedded default) and PostgreSQL. */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import type { InboxStore, NewInboxItem } from '../../src/storage/inbox-store.js';
+import type pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryInboxStore } from '../../src/storage/memory-inbox-store.js';
 import { SqliteInboxStore } from '../../src/storage/sqlite-inbox-store.js';
+import { PostgresInboxStore } from '../../src/storage/postgres-inbox-store.js';
 import { openSqliteDatabase } from '../../src/storage/sqlite-database.js';
-
-const item = (externalId: string, conversation = 'zalo:8312645790123456789', channel = 'zalo'): NewInboxItem => ({
-  channel,
-  externalId,
-  conversation,
-  payload: JSON.stringify({ id: externalId }),
-  receivedAt: 1_763_800_000_000,
-});
-
-function runInboxStoreSuite(name: string, create: () => InboxStore) {
-  describe(`InboxStore: ${name}`, () => {
-    it('stores new items in order and leaves redeliveries out, within and across batches', async () => {
-      const store = create();
-      const first = await store.add([item('a'), item('b'), item('a')]);
-      expect(first.map((i) => i.externalId)).toEqual(['a', 'b']);
-      expect(first[1]!.seq).toBeGreaterThan(first[0]!.seq);
-      expect(first[0]).toMatchObject({ attempts: 0, sentCount: 0, turnId: null, notBefore: 0, conversation: 'zalo:8312645790123456789' });
-      expect(await store.add([item('b'), item('c')])).toHaveLength(1);
-      // The same external id on another channel is a different event.
-      expect(await store.add([item('a', 'messenger:1', 'messenger')])).toHaveLength(1);
-      expect((await store.unfinished()).map((i) => i.externalId)).toEqual(['a', 'b', 'c', 'a']);
-      expect(await store.counts()).toEqual({ pending: 4, done: 0, failed: 0 });
-    });
-
-    it('keeps progress, the turn id and postponements of unfinished items', async () => {
-      const store = create();
-      const [a] = await store.add([item('a')]);
-      await store.recordProgress(a!.seq, 2);
-      await store.rememberTurn(a!.seq, 'turn-7');
-      await store.postpone(a!.seq, 1_763_800_060_000, 'upstream_failed:zalo:http_502');
-      expect(await store.unfinished()).toEqual([
-        { ...item('a'), seq: a!.seq, sentCount: 2, turnId: 'turn-7', attempts: 1, notBefore: 1_763_800_060_000 },
-      ]);
-    });
-
-    it('finishes items as done or failed and still recognises their redelivery', async () => {
-      const store = create();
-      const [a, b] = await store.add([item('a'), item('b')]);
-      await store.finish(a!.seq, { status: 'done' });
-      await store.finish(b!.seq, { status: 'failed', error: 'upstream_failed:zalo:-230' });
-      expect(await store.unfinished()).toEqual([]);
-      expect(await store.counts()).toEqual({ pending: 0, done: 1, failed: 1 });
-      expect(await store.add([item('a'), item('b')])).toEqual([]);
-    });
-
-    it('prunes only finished items older than the cut-off', async () => {
-      const store = create();
-      const [a] = await store.add([item('a'), item('b')]);
-      await store.finish(a!.seq, { status: 'done' });
-      expect(await store.pruneFinished(Date.now() - 60_000)).toBe(0);
-      expect(await store.pruneFinished(Date.now() + 1)).toBe(1);
-      expect(await store.counts()).toEqual({ pending: 1, done: 0, failed: 0 });
-      expect(await store.add([item('a')])).toHaveLength(1);
-    });
-  });
-}
+import { assertPostgresReachable, dropSchema, openChannelPool, uniqueChannelSchema } from '../storage/postgres-channel-harness.js';
+import { inboxItem as item, runInboxStoreSuite } from './inbox-store-suite.js';
 
 const root = mkdtempSync(join(tmpdir(), 'inbox-store-'));
-afterAll(() => rmSync(root, { recursive: true, force: true }));
 const newFile = () => join(mkdtempSync(join(root, 'db-')), 'inbox.sqlite');
+const pools: Array<{ pool: pg.Pool; schema: string }> = [];
+
+beforeAll(async () => {
+  await assertPostgresReachable();
+});
+afterAll(async () => {
+  rmSync(root, { recursive: true, force: true });
+  for (const { pool, schema } of pools) {
+    await pool.end();
+    await dropSchema(schema);
+  }
+});
 
 runInboxStoreSuite('memory', () => new MemoryInboxStore());
 runInboxStoreSuite('sqlite', () => new SqliteInboxStore(openSqliteDatabase(newFile())));
+runInboxStoreSuite('postgres', async () => {
+  // A schema per test: each test starts from an empty inbox, as with the other backends.
+  const schema = uniqueChannelSchema();
+  const pool = await openChannelPool(schema, 2);
+  pools.push({ pool, schema });
+  return new PostgresInboxStore(pool);
+});
 
 describe('SqliteInboxStore durability', () => {
   it('reopens the same file with pending items intact, in WAL mode', async () => {
@@ -82,5 +47,43 @@ describe('SqliteInboxStore durability', () => {
     db.close();
     const reopened = new SqliteInboxStore(openSqliteDatabase(file));
     expect((await reopened.unfinished()).map((i) => [i.externalId, i.conversation])).toEqual([['b', 'zalo:8312645790123456789']]);
+  });
+
+  it('adds the claim columns to an inbox file made by an earlier version', async () => {
+    const file = newFile();
+    const db = openSqliteDatabase(file);
+    db.exec(`CREATE TABLE inbox (
+      seq INTEGER PRIMARY KEY AUTOINCREMENT, channel TEXT NOT NULL, external_id TEXT NOT NULL, conversation TEXT NOT NULL,
+      payload TEXT, received_at INTEGER NOT NULL, status TEXT NOT NULL DEFAULT 'pending', attempts INTEGER NOT NULL DEFAULT 0,
+      sent_count INTEGER NOT NULL DEFAULT 0, turn_id TEXT, not_before INTEGER NOT NULL DEFAULT 0, error TEXT, finished_at INTEGER,
+      UNIQUE (channel, external_id))`);
+    db.prepare(`INSERT INTO inbox (channel, external_id, conversation, payload, received_at) VALUES ('zalo', 'old', 'zalo:1', '{}', 1)`).run();
+    const store = new SqliteInboxStore(db);
+    expect(await store.claimNext('zalo:1', { owner: 'o', fence: 1, leaseMs: 1000 })).toMatchObject({ kind: 'claimed', item: { externalId: 'old' } });
+    db.close();
+  });
+});
+
+describe('PostgresInboxStore across connections', () => {
+  it('stores a redelivery racing on two connections once, and keeps seq order within a conversation', async () => {
+    const schema = uniqueChannelSchema();
+    const [p1, p2] = [await openChannelPool(schema, 4), await openChannelPool(schema, 4)];
+    pools.push({ pool: p1, schema }, { pool: p2, schema });
+    const [s1, s2] = [new PostgresInboxStore(p1), new PostgresInboxStore(p2)];
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => (i % 2 ? s1 : s2).add([item(`dup-${i >> 1}`, 'zalo:R')])),
+    );
+    expect(results.flat()).toHaveLength(10);
+    const stored = await s1.unfinished();
+    expect(stored.map((i) => i.externalId).sort()).toEqual(Array.from({ length: 10 }, (_, i) => `dup-${i}`).sort());
+    // Claims on either connection walk the conversation in seq order, one at a time.
+    const order: number[] = [];
+    for (let fence = 1; fence <= 10; fence++) {
+      const next = await (fence % 2 ? s1 : s2).claimNext('zalo:R', { owner: `o${fence}`, fence, leaseMs: 5000 });
+      if (next.kind !== 'claimed') throw new Error(`expected a claim, got ${next.kind}`);
+      order.push(next.item.seq);
+      await s2.finish(next.item.seq, { status: 'done' }, fence);
+    }
+    expect(order).toEqual([...order].sort((a, b) => a - b));
   });
 });

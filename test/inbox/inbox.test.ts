@@ -6,7 +6,7 @@ import type { InboxItem, NewInboxItem } from '../../src/storage/inbox-store.js';
 import { MemoryInboxStore } from '../../src/storage/memory-inbox-store.js';
 
 const quiet = { info: () => {}, warn: () => {} };
-const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 let counter = 0;
 const item = (conversation: string, externalId = `m${++counter}`): NewInboxItem => ({
   channel: 'test',

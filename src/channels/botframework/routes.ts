@@ -12,6 +12,7 @@ import {
   ConfigurationServiceClientCredentialFactory,
   type ActivityHandler,
   type ConversationState,
+  type Middleware,
 } from 'botbuilder';
 import { AppError } from '../../errors/app-error.js';
 import { TURN_FAILED } from '../../bot/replies.js';
@@ -66,11 +67,14 @@ export interface BotFrameworkRouterOptions {
   conversationState: ConversationState;
   config: BotFrameworkConfig;
   log: { warn(line: string): void };
+  /** Runs before the bot on every turn (rate limits). */
+  middleware?: Middleware[];
 }
 
 export function botFrameworkRouter(options: BotFrameworkRouterOptions): Router {
   const adapter = createCloudAdapter(options.config);
   adapter.onTurnError = botFrameworkTurnErrorHandler({ ...options, channel: 'botframework' });
+  for (const m of options.middleware ?? []) adapter.use(m);
   const authenticated = Boolean(options.config.appId);
   const router = Router();
   router.post('/api/messages', express.json({ limit: '256kb' }), async (req, res) => {

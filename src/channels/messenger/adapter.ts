@@ -6,7 +6,7 @@ import type { Activity, TurnContext } from 'botbuilder';
 import { AppError } from '../../errors/app-error.js';
 import type { InboxItem } from '../../storage/inbox-store.js';
 import type { InboxProgress } from '../../inbox/inbox.js';
-import { InboxBotAdapter, type InboxAdapterOptions, type PlatformSend } from '../inbox-adapter.js';
+import { InboxBotAdapter, type InboxAdapterOptions, type PlatformSend, type ProactiveText } from '../inbox-adapter.js';
 import { planMessages, shortenLabel } from '../outbound.js';
 import {
   MESSENGER_MAX_QUICK_REPLIES,
@@ -41,6 +41,17 @@ export class MessengerAdapter extends InboxBotAdapter {
         m.choices.map((c) => ({ title: shortenLabel(c.title, MESSENGER_MAX_QUICK_REPLY_TITLE), payload: c.payload })),
       ),
     );
+  }
+
+  /** A message outside of the person's own turn (commune staff relaying, ticket notices). */
+  async sendProactive(psid: string, message: ProactiveText): Promise<string> {
+    const activity = { text: message.text, suggestedActions: { to: [], actions: (message.buttons ?? []).map((b) => ({ type: 'postBack', title: b.title, value: b.payload })) } };
+    let lastId = '';
+    for (const m of planMessages(activity, MESSENGER_MAX_TEXT_CHARS, MESSENGER_MAX_QUICK_REPLIES)) {
+      const replies = m.choices.map((c) => ({ title: shortenLabel(c.title, MESSENGER_MAX_QUICK_REPLY_TITLE), payload: c.payload }));
+      lastId = await this.client.sendText(psid, m.text, replies, { humanAgent: message.humanAgent });
+    }
+    return lastId;
   }
 
   protected async sendTyping(activity: Partial<Activity>): Promise<void> {

@@ -45,12 +45,17 @@ export class MessengerSendClient {
     this.proof = createHmac('sha256', options.appSecret).update(options.pageAccessToken).digest('hex');
   }
 
-  async sendText(psid: string, text: string, quickReplies: readonly QuickReply[] = []): Promise<string> {
+  /**
+   * `humanAgent`: a person (commune staff) answering after the 24-hour window, sent as MESSAGE_TAG with the
+   * HUMAN_AGENT tag, which Messenger accepts up to 7 days after the person's last message.
+   */
+  async sendText(psid: string, text: string, quickReplies: readonly QuickReply[] = [], options: { humanAgent?: boolean } = {}): Promise<string> {
     const message: Record<string, unknown> = { text };
     if (quickReplies.length) {
       message.quick_replies = quickReplies.map((q) => ({ content_type: 'text', title: q.title, payload: q.payload }));
     }
-    return this.send({ recipient: { id: psid }, messaging_type: 'RESPONSE', message });
+    const type = options.humanAgent ? { messaging_type: 'MESSAGE_TAG', tag: 'HUMAN_AGENT' } : { messaging_type: 'RESPONSE' };
+    return this.send({ recipient: { id: psid }, ...type, message });
   }
 
   async sendTyping(psid: string): Promise<void> {

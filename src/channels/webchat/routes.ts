@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import express, { Router } from 'express';
 import { z } from 'zod';
-import { ActivityTypes, type Activity, type ActivityHandler, type ConversationState } from 'botbuilder';
+import { ActivityTypes, type Activity, type ActivityHandler, type ConversationState, type Middleware } from 'botbuilder';
 import { AppError } from '../../errors/app-error.js';
 import { botFrameworkTurnErrorHandler, createCloudAdapter } from '../botframework/routes.js';
 
@@ -32,11 +32,14 @@ export interface WebChatRouterOptions {
   bot: ActivityHandler;
   conversationState: ConversationState;
   log: { warn(line: string): void };
+  /** Runs before the bot on every turn (rate limits). */
+  middleware?: Middleware[];
 }
 
 export function webChatRouter(options: WebChatRouterOptions): Router {
   const adapter = createCloudAdapter(null);
   adapter.onTurnError = botFrameworkTurnErrorHandler({ ...options, channel: 'webchat' });
+  for (const m of options.middleware ?? []) adapter.use(m);
   const router = Router();
   const page = (_req: express.Request, res: express.Response) => {
     res.set('Content-Security-Policy', CONTENT_SECURITY_POLICY).set('X-Content-Type-Options', 'nosniff');

@@ -8,7 +8,7 @@ import type { Activity, TurnContext } from 'botbuilder';
 import { AppError } from '../../errors/app-error.js';
 import type { InboxItem } from '../../storage/inbox-store.js';
 import type { InboxProgress } from '../../inbox/inbox.js';
-import { InboxBotAdapter, type InboxAdapterOptions, type PlatformSend } from '../inbox-adapter.js';
+import { InboxBotAdapter, type InboxAdapterOptions, type PlatformSend, type ProactiveText } from '../inbox-adapter.js';
 import { planMessages, shortenLabel, splitText, withNumberedChoices, type OutboundMessage } from '../outbound.js';
 import { ZALO_MAX_BUTTONS, ZALO_MAX_BUTTON_TITLE, ZALO_MAX_TEXT_CHARS, type ZaloApiClient } from './api-client.js';
 import { zaloActivity, type StoredZaloEvent } from './events.js';
@@ -39,6 +39,14 @@ export class ZaloAdapter extends InboxBotAdapter {
   }
 
   protected async sendTyping(): Promise<void> {}
+
+  /** A message outside of the person's own turn (commune staff relaying, ticket notices). */
+  async sendProactive(userId: string, message: ProactiveText): Promise<string> {
+    const activity = { text: message.text, suggestedActions: { to: [], actions: (message.buttons ?? []).map((b) => ({ type: 'postBack', title: b.title, value: b.payload })) } };
+    let lastId = '';
+    for (const m of planMessages(activity, ZALO_MAX_TEXT_CHARS, this.buttonsSupported ? ZALO_MAX_BUTTONS : 0)) lastId = await this.send(userId, m);
+    return lastId;
+  }
 
   private async send(userId: string, message: OutboundMessage): Promise<string> {
     const buttons = message.choices.map((c) => ({ title: shortenLabel(c.title, ZALO_MAX_BUTTON_TITLE), payload: c.payload }));

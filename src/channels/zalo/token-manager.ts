@@ -68,8 +68,9 @@ export class ZaloTokenManager {
       this.tokens = stored;
       return;
     }
-    this.tokens = { accessToken: accessToken ?? '', refreshToken, expiresAt: null, seed, updatedAt: this.now() };
-    await store.save(ZALO_TOKEN_NAME, this.tokens);
+    // Conditional: another instance may have started this chain and rotated its tokens since the load.
+    const configured = { accessToken: accessToken ?? '', refreshToken, expiresAt: null, seed, updatedAt: this.now() };
+    this.tokens = await store.seedChain(ZALO_TOKEN_NAME, configured);
     if (stored) this.options.log.info('Zalo: dùng cặp token mới trong cấu hình thay cho chuỗi token đã lưu.');
   }
 

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createApp } from '../../../src/http/app.js';
-import { createChannels, type Channels } from '../../../src/channels/create-channels.js';
+import { createChannels, type AssistantOptions, type Channels } from '../../../src/channels/create-channels.js';
+import type { Router } from 'express';
 import type { AnswerEngine } from '../../../src/knowledge/engine.js';
 import type { ChannelStorageBackend } from '../../../src/storage/channel-storage.js';
 import { MESSENGER_APP_SECRET, MESSENGER_VERIFY_TOKEN, ZALO_APP_ID, ZALO_OA_SECRET } from './fixtures.js';
@@ -56,6 +57,10 @@ export async function startHarness(options: {
   recorder?: RecordingRecorder;
   retryDelaysMs?: number[];
   start?: boolean;
+  /** Flows, communes and staff handoff, as main.ts passes them. */
+  assistant?: AssistantOptions;
+  /** More routers mounted after the channels' (e.g. the staff admin API). */
+  extraRouters?: (channels: Channels) => Router[];
 }): Promise<Harness> {
   const logs: string[] = [];
   const log = { info: (l: string) => logs.push(l), warn: (l: string) => logs.push(l) };
@@ -71,8 +76,10 @@ export async function startHarness(options: {
     storage: options.storage ?? 'sqlite',
     retry: FAST_RETRY,
     retryDelaysMs: options.retryDelaysMs ?? [20, 40],
+    assistant: options.assistant,
   });
-  const app = createApp({ engine: () => options.engine, log: log.warn, routers: channels.routers });
+  const routers = [...channels.routers, ...(options.extraRouters?.(channels) ?? [])];
+  const app = createApp({ engine: () => options.engine, log: log.warn, routers });
   if (options.start !== false) await channels.start();
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
