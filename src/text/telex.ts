@@ -1,7 +1,7 @@
 /**
  * Repairs leftovers of the Telex input method in folded tokens: a tone key typed after the syllable
  * ("kichs" → "kich", "hoatj" → "hoat"), doubled vowels for circumflex ("tooi" → "toi"), "dd" for đ and
- * "w" for horn/breve ("tuw" → "tu"). Only applied when the token is not already a plausible syllable.
+ * "w" for horn/breve ("tuw" → "tu"), and a last letter typed twice ("khongg" → "khong"). Only applied when the token is not already a plausible syllable.
  */
 
 const ONSET = '(ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|b|c|d|g|h|k|l|m|n|p|r|s|t|v|x)?';
@@ -17,6 +17,9 @@ export function isPlausibleSyllable(token: string): boolean {
 
 export function repairTelex(token: string): string {
   if (token.length < 3 || /\d/.test(token) || isPlausibleSyllable(token)) return token;
+  // A key held or pressed twice at the end ("khongg", "thoaii"): no Vietnamese syllable ends in a doubled letter.
+  const undoubled = token.replace(/([a-z])\1+$/, '$1');
+  if (undoubled !== token && isPlausibleSyllable(undoubled)) return undoubled;
   let t = token;
   if (t.startsWith('dd')) t = t.slice(1);
   t = t.replace(/([aeo])\1/g, '$1').replace(/([aeiouy])w/g, '$1').replace(/^w/, 'u');

@@ -78,6 +78,14 @@ describe('telex leftovers', () => {
     expect(repairTelex('ddi')).toBe('di');
   });
 
+  it('drops a last letter typed twice or more', () => {
+    expect(repairTelex('khongg')).toBe('khong');
+    expect(repairTelex('thoaiii')).toBe('thoai');
+    expect(normalizeText('điện thoạii có đc khôngg')).toBe('dien thoai co duoc khong');
+    // Not when the shorter form is no syllable either (abbreviations, names).
+    expect(repairTelex('vneidd')).toBe('vneidd');
+  });
+
   it('leaves valid syllables and foreign abbreviations alone', () => {
     expect(repairTelex('nghieng')).toBe('nghieng');
     expect(repairTelex('sms')).toBe('sms');
