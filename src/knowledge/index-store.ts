@@ -145,7 +145,7 @@ async function calibrate(ranker: HybridRanker, entries: readonly IndexEntry[]): 
   const oosIdx = entries.flatMap((e, i) => (e.kind === 'oos' ? [i] : []));
   const samples: CalibrationSample[] = [];
   // Large bases need fewer samples per guide for the same precision, and each query costs more.
-  const scale = entries.length > 10_000 ? 0.35 : 1;
+  const scale = entries.length > 10_000 ? 0.25 : 1;
   const picked = [
     ...sample(questionIdx, Math.round(MAX_CALIBRATION_QUESTIONS * scale)),
     ...sample(oosIdx, Math.round(MAX_CALIBRATION_OOS * scale)),
