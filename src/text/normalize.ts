@@ -78,9 +78,15 @@ function disambiguate(raw: string[], i: number): readonly string[] | undefined {
   return next === undefined || QUANTITY_WORDS.has(next) ? ['bao', 'nhieu'] : ['ban'];
 }
 
+/**
+ * The polite particle "ạ" ("được không ạ") is dropped before folding: folded it is "a", which chat
+ * shorthand uses for "anh" (elder brother, you).
+ */
+const POLITE_PARTICLE = /(?<![\p{L}\p{N}])ạ(?![\p{L}\p{N}])/gu;
+
 /** The full pipeline: returns folded, expanded syllable tokens (stopwords kept). */
 export function tokenize(text: string): string[] {
-  const folded = foldDiacritics(toNfcLower(text));
+  const folded = foldDiacritics(toNfcLower(text).replace(POLITE_PARTICLE, ' '));
   const raw = rawTokens(folded);
   const out: string[] = [];
   for (let i = 0; i < raw.length; i++) out.push(...(disambiguate(raw, i) ?? normalizeRawToken(raw[i]!)));

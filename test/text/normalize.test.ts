@@ -78,6 +78,12 @@ describe('telex leftovers', () => {
     expect(repairTelex('ddi')).toBe('di');
   });
 
+  it('drops the polite particle "ạ" but keeps "a" meaning "anh"', () => {
+    expect(normalizeText('vneid là j v ạ')).toBe('vneid la gi vay');
+    expect(normalizeText('Dạ, cho em hỏi ạ.')).toBe('da cho em hoi');
+    expect(normalizeText('a ơi cho e hỏi')).toBe('anh oi cho em hoi');
+  });
+
   it('drops a last letter typed twice or more', () => {
     expect(repairTelex('khongg')).toBe('khong');
     expect(repairTelex('thoaiii')).toBe('thoai');
