@@ -4,6 +4,8 @@
  * stays small in memory and fast to score.
  */
 
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+
 export interface Bm25Options {
   k1?: number;
   b?: number;
@@ -34,6 +36,16 @@ class ChunkedBuffer<T extends Int32Array> {
   get(i: number): number {
     return this.chunks[i >>> CHUNK_BITS]![i & (CHUNK_SIZE - 1)]!;
   }
+}
+
+/** What a saved index holds: the parameters and term list as JSON, the arrays as one binary file. */
+interface SavedBm25Meta {
+  k1: number;
+  b: number;
+  avgLength: number;
+  size: number;
+  terms: string[];
+  postings: number;
 }
 
 export class Bm25Index {
@@ -107,6 +119,49 @@ export class Bm25Index {
       const n = this.offsets[t + 1]! - this.offsets[t]!;
       this.idfs[t] = Math.log(1 + (this.size - n + 0.5) / (n + 0.5));
     }
+  }
+
+  /** Writes the index to `<path>.json` and `<path>.bin`, so loading a saved index does not re-analyse every entry. */
+  save(path: string): void {
+    const terms = new Array<string>(this.termIdOf.size);
+    for (const [term, id] of this.termIdOf) terms[id] = term;
+    const meta: SavedBm25Meta = { k1: this.k1, b: this.b, avgLength: this.avgLength, size: this.size, terms, postings: this.postingDocs.length };
+    writeFileSync(`${path}.json`, JSON.stringify(meta));
+    const parts = [this.offsets, this.postingDocs, this.idfs, this.postingImpacts];
+    writeFileSync(`${path}.bin`, Buffer.concat(parts.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
+  }
+
+  /** Reads an index written by `save`; undefined when the files are missing or do not fit together. */
+  static load(path: string): Bm25Index | undefined {
+    if (!existsSync(`${path}.json`) || !existsSync(`${path}.bin`)) return undefined;
+    const meta = JSON.parse(readFileSync(`${path}.json`, 'utf8')) as SavedBm25Meta;
+    const bin = readFileSync(`${path}.bin`);
+    const nTerms = meta.terms.length;
+    const sizes = [(nTerms + 1) * 4, meta.postings * 4, nTerms * 4, meta.postings * 2];
+    if (bin.byteLength !== sizes.reduce((a, b) => a + b, 0)) return undefined;
+    // Copy into fresh, aligned buffers (a Buffer from readFileSync may share a pool and sit at any offset).
+    let at = 0;
+    const take = (bytes: number) => {
+      const copy = new ArrayBuffer(bytes);
+      new Uint8Array(copy).set(bin.subarray(at, at + bytes));
+      at += bytes;
+      return copy;
+    };
+    const index = Object.create(Bm25Index.prototype) as Bm25Index;
+    Object.assign(index, {
+      k1: meta.k1,
+      b: meta.b,
+      avgLength: meta.avgLength,
+      size: meta.size,
+      termIdOf: new Map(meta.terms.map((t, i) => [t, i])),
+      offsets: new Int32Array(take(sizes[0]!)),
+      postingDocs: new Int32Array(take(sizes[1]!)),
+      idfs: new Float32Array(take(sizes[2]!)),
+      postingImpacts: new Uint16Array(take(sizes[3]!)),
+      scratch: undefined,
+      touched: undefined,
+    });
+    return index;
   }
 
   /** Inverse document frequency; a term never seen gets the highest possible value. */

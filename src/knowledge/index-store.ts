@@ -18,6 +18,7 @@ import {
 } from './decision.js';
 import { buildLexicalIndex, HybridRanker, type QueryEmbedder } from './ranking.js';
 import { VectorStore } from './vector-store.js';
+import { Bm25Index } from './bm25.js';
 import { perturbQuestion } from './calibration-queries.js';
 import { HashingEmbeddings, type HashingEmbeddingsState } from './embeddings/hashing.js';
 import type { CalibrationLine, Guide, OutOfScopeSubject, SmalltalkIntent, SynonymEntry } from './schema.js';
@@ -238,6 +239,7 @@ export function saveIndex(dataDir: string, built: BuiltIndex, baseEmbedder: Inde
   const tmp = join(root, `.tmp-${built.hash}-${process.pid}-${Date.now()}`);
   mkdirSync(tmp, { recursive: true });
   built.ranker.saveVectors(join(tmp, 'vectors.hnsw'));
+  built.ranker.bm25.save(join(tmp, 'lexical'));
   const meta: IndexMeta = {
     version: ENGINE_VERSION,
     hash: built.hash,
@@ -283,7 +285,9 @@ export function loadIndex(dataDir: string, hash: string, embedder: IndexEmbedder
     queryEmbedder = queryEmbedder.withState(meta.hashingState);
   }
   const store = VectorStore.load(join(dir, 'vectors.hnsw'), meta.dimensions, entries.filter(hasVector).length);
-  const ranker = new HybridRanker(entries, store, queryEmbedder, analyzer);
+  // Indexes saved before the lexical index was persisted rebuild it from the entries.
+  const lexical = Bm25Index.load(join(dir, 'lexical'));
+  const ranker = new HybridRanker(entries, store, queryEmbedder, analyzer, lexical?.size === entries.length ? lexical : undefined);
   releaseSectionTexts(entries);
   return {
     hash,

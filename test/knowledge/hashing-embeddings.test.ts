@@ -1,3 +1,6 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { featureHash, forEachFeature, HashingEmbeddings, textFeatures } from '../../src/knowledge/embeddings/hashing.js';
 import { Bm25Index } from '../../src/knowledge/bm25.js';
@@ -47,6 +50,19 @@ describe('BM25 index', () => {
     expect(index.score(['khau'])[0]).toBe(0);
     // "cuoc" is in one entry, "vneid" in two: the rarer term weighs more.
     expect(index.idf('cuoc')).toBeGreaterThan(index.idf('vneid'));
+  });
+
+  it('saves and loads to the same scores', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bm25-'));
+    index.save(join(dir, 'lexical'));
+    const loaded = Bm25Index.load(join(dir, 'lexical'))!;
+    expect(loaded.size).toBe(3);
+    for (const q of [['vneid'], ['can', 'cuoc'], ['mat', 'khau', 'khong']]) expect([...loaded.score(q)]).toEqual([...index.score(q)]);
+    expect(loaded.idf('cuoc')).toBe(index.idf('cuoc'));
+    // A truncated file is refused rather than read wrong.
+    writeFileSync(join(dir, 'lexical.bin'), readFileSync(join(dir, 'lexical.bin')).subarray(4));
+    expect(Bm25Index.load(join(dir, 'lexical'))).toBeUndefined();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('visits the same scores with reused buffers, query after query', () => {
