@@ -22,7 +22,7 @@ import type { DialogState } from 'botbuilder-dialogs';
 import { composeGuideAnswer } from '../knowledge/compose.js';
 import type { AnswerEngine, AskResult } from '../knowledge/engine.js';
 import type { TurnRecorder, Vote } from '../feedback/turn-types.js';
-import { CommuneDirectory } from '../communes/commune-directory.js';
+import { CommuneDirectory, communeLabel } from '../communes/commune-directory.js';
 import type { Flow } from '../dialogs/flow-schema.js';
 import type { FlowAction, FlowHost } from '../dialogs/flow-dialog.js';
 import { FlowRunner } from '../dialogs/flow-runner.js';
@@ -220,7 +220,7 @@ export class AssistantBot extends ActivityHandler {
     if (!commune) return this.staleButton(context);
     profile.communeCode = commune.code;
     (await this.memory.get(context, newMemory())).choices = [];
-    await context.sendActivity(MessageFactory.text(FLOW_TEXTS.communeSaved(commune.name)));
+    await context.sendActivity(MessageFactory.text(FLOW_TEXTS.communeSaved(communeLabel(commune))));
   }
 
   private async answerQuestion(context: TurnContext, question: string, memory: ConversationMemory, result?: AskResult): Promise<void> {

@@ -71,7 +71,7 @@ export class CitizenDesk {
       return true;
     }
     // Until someone claims the ticket, "menu" and "bắt đầu lại" still reach the bot (the ticket stays open).
-    const command = action ? undefined : globalCommand(text);
+    const command = action === undefined ? globalCommand(text) : action !== 'unknown-payload' && action.kind === 'menu' ? 'menu' : undefined;
     if (ticket.status === 'open' && (command === 'menu' || command === 'restart')) return false;
     const sourceKey = `${channelNameOf(context.activity.channelId)}:${context.activity.id ?? randomUUID()}`;
     const at = context.activity.timestamp ? new Date(context.activity.timestamp) : new Date();

@@ -86,6 +86,8 @@ export interface Channels {
 export const DEFAULT_RETRY_DELAYS_MS = [5_000, 30_000, 120_000, 600_000, 1_800_000, 3_600_000];
 /** A shared inbox is polled at most this often: each poll is one query per instance. */
 const MIN_SHARED_POLL_MS = 100;
+/** On a shared inbox, items another instance received are taken once they waited this long. */
+const SHARED_STEAL_AFTER_MS = 1000;
 /** Finished inbox rows are kept this long to recognise redeliveries (Meta retries for up to 36 hours). */
 const INBOX_RETENTION_MS = 3 * 24 * 60 * 60 * 1000;
 const BOT_STATE_RETENTION_MS = 30 * 24 * 60 * 60 * 1000;
@@ -137,6 +139,9 @@ export function createChannels(deps: ChannelDeps): Channels {
         ? config.inboxPollMs
         : undefined,
     owns: (conversation) => partitionOf(conversation, config.inboxPartition.count) === config.inboxPartition.index,
+    // An instance that receives webhooks takes its own items at once; the others step in after a second
+    // (it is slow or gone), so two instances rarely race for the same new item.
+    discoverMinAgeMs: storage.sharedInbox && config.role === 'all' ? SHARED_STEAL_AFTER_MS : 0,
     lock: storage.lock,
     leaseMs: config.lockTtlMs,
   });

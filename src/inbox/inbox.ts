@@ -49,6 +49,11 @@ export interface InboxOptions {
    */
   discoverEveryMs?: number;
   /**
+   * Polling only takes items received at least this long ago (ms, default 0): a process that receives
+   * webhooks takes its own items at once, and others only step in when it is slow or gone.
+   */
+  discoverMinAgeMs?: number;
+  /**
    * Which conversations this process answers (default: all). Several worker processes on one SQLite file
    * split conversations between them so that each conversation still has exactly one worker, in order.
    */
@@ -99,7 +104,7 @@ export const DEFAULT_LEASE_MS = 20_000;
 const ITEMS_PER_HOLD = 8;
 /** When the store or the lock fails, try the conversation again after this long. */
 const STORE_RETRY_MS = 1000;
-/** When the lock is held elsewhere and nothing polls, look again after this long. */
+/** When the lock or the item is held elsewhere, look again after this long. */
 const BUSY_RETRY_MS = 100;
 /** Conversations taken from one poll: enough to keep the workers busy until the next one. */
 const discoverBatch = (concurrency: number) => Math.max(64, concurrency * 4);
@@ -198,7 +203,7 @@ export class Inbox {
     if (this.discovering || !this.running) return;
     this.discovering = true;
     try {
-      const conversations = await this.options.store.dueConversations(discoverBatch(this.options.concurrency));
+      const conversations = await this.options.store.dueConversations(discoverBatch(this.options.concurrency), this.options.discoverMinAgeMs);
       for (const conversation of conversations) if (!this.timers.has(conversation)) this.wake(conversation);
     } catch (err) {
       this.options.log.warn(`Hộp thư: không đọc được tin mới (${(err as Error).message}).`);
@@ -276,9 +281,9 @@ export class Inbox {
     const { store } = this.options;
     const lease = await this.lock.acquire(conversation, this.leaseMs);
     if (!lease) {
-      // Another process holds the conversation and will handle what is pending; without polling, look
-      // again shortly in case it finished just before our item was stored.
-      if (!this.options.discoverEveryMs) this.wakeAt(conversation, this.now() + BUSY_RETRY_MS);
+      // Another process holds the conversation and handles what is pending; look again shortly in case it
+      // finished just before our item was stored (the lock is cheap to ask for; 'none' ends the retries).
+      this.wakeAt(conversation, this.now() + BUSY_RETRY_MS);
       return;
     }
     const held = new HeldLease(this.lock, store, lease, this.owner, this.leaseMs, this.now);
@@ -291,10 +296,7 @@ export class Inbox {
         const next = await store.claimNext(conversation, held.claim);
         if (next.kind === 'none') return;
         if (next.kind === 'wait') return this.wakeAt(conversation, next.notBefore);
-        if (next.kind === 'busy') {
-          if (!this.options.discoverEveryMs) this.wakeAt(conversation, this.now() + BUSY_RETRY_MS);
-          return;
-        }
+        if (next.kind === 'busy') return this.wakeAt(conversation, this.now() + BUSY_RETRY_MS);
         if (!this.running) return; // claimed while stopping: the claim expires and the item is resumed later
         if ((await this.handle(next.item, held)) === 'abandoned') return;
       }

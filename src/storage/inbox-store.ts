@@ -81,8 +81,10 @@ export interface InboxStore {
   /**
    * Conversations whose oldest pending item is due and not claimed by a live holder, oldest first: what
    * a process polling a shared inbox should try to take (new items, and items of a process that died).
+   * With `minAgeMs`, only items received at least that long ago count (the receiving process is expected
+   * to take its own items; others step in when it is slow or gone).
    */
-  dueConversations(limit: number): Promise<string[]>;
+  dueConversations(limit: number, minAgeMs?: number): Promise<string[]>;
   /**
    * The write methods below take the claimer's fence: when given, they do nothing and return false unless
    * the item is still pending under a claim made with that fence (a newer holder took it over otherwise).

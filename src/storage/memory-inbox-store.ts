@@ -54,7 +54,7 @@ export class MemoryInboxStore implements InboxStore {
     return true;
   }
 
-  async dueConversations(limit: number): Promise<string[]> {
+  async dueConversations(limit: number, minAgeMs = 0): Promise<string[]> {
     const heads = new Map<string, Entry>();
     for (const e of this.entries.values()) {
       if (e.status !== 'pending') continue;
@@ -63,7 +63,7 @@ export class MemoryInboxStore implements InboxStore {
     }
     const now = this.now();
     return [...heads.values()]
-      .filter((e) => e.item.notBefore <= now && (e.claimedUntil === null || e.claimedUntil <= now))
+      .filter((e) => e.item.notBefore <= now && (e.claimedUntil === null || e.claimedUntil <= now) && e.item.receivedAt <= now - minAgeMs)
       .sort((a, b) => a.item.seq - b.item.seq)
       .slice(0, limit)
       .map((e) => e.item.conversation);

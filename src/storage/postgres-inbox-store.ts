@@ -79,6 +79,7 @@ FROM clock LEFT JOIN head ON true`;
 const DUE = `
 SELECT i.conversation FROM inbox_items i, (SELECT ${DB_NOW_MS} AS now) c
 WHERE i.status = 'pending' AND i.not_before <= c.now AND (i.claimed_until IS NULL OR i.claimed_until <= c.now)
+  AND i.received_at <= c.now - $2
   AND NOT EXISTS (SELECT 1 FROM inbox_items e WHERE e.conversation = i.conversation AND e.status = 'pending' AND e.seq < i.seq)
 ORDER BY i.seq LIMIT $1`;
 
@@ -94,7 +95,7 @@ export class PostgresInboxStore implements InboxStore {
     const values = [column('channel'), column('externalId'), column('conversation'), column('payload'), column('receivedAt')];
     const conversations = [...new Set(column('conversation'))].sort();
     let rows: Array<{ seq: string; channel: string; external_id: string }>;
-    if (conversations.length === 1) rows = (await this.pool.query(INSERT, values)).rows;
+    if (conversations.length === 1) rows = (await this.pool.query({ name: 'inbox_insert', text: INSERT, values })).rows;
     else {
       // Several conversations (a Messenger batch): take their locks in one order first, so that two
       // concurrent batches cannot deadlock, then insert in arrival order.
@@ -102,7 +103,7 @@ export class PostgresInboxStore implements InboxStore {
       try {
         await client.query('BEGIN');
         await client.query(`SELECT pg_advisory_xact_lock(hashtext('inbox:' || c)) FROM unnest($1::text[]) AS c`, [conversations]);
-        rows = (await client.query(INSERT, values)).rows;
+        rows = (await client.query({ name: 'inbox_insert', text: INSERT, values })).rows;
         await client.query('COMMIT');
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
@@ -123,12 +124,11 @@ export class PostgresInboxStore implements InboxStore {
   }
 
   async claimNext(conversation: string, claim: InboxClaim): Promise<ClaimResult> {
-    const r = await this.pool.query<{ item: Row | null; head_not_before: string | null; now: string }>(CLAIM, [
-      conversation,
-      claim.owner,
-      claim.fence,
-      claim.leaseMs,
-    ]);
+    const r = await this.pool.query<{ item: Row | null; head_not_before: string | null; now: string }>({
+      name: 'inbox_claim',
+      text: CLAIM,
+      values: [conversation, claim.owner, claim.fence, claim.leaseMs],
+    });
     const row = r.rows[0]!;
     if (row.item) return { kind: 'claimed', item: toItem(row.item) };
     if (row.head_not_before === null) return { kind: 'none' };
@@ -137,27 +137,28 @@ export class PostgresInboxStore implements InboxStore {
   }
 
   async extendClaim(seq: number, claim: InboxClaim): Promise<boolean> {
-    const r = await this.pool.query(
+    return this.write(
+      'inbox_extend',
       `UPDATE inbox_items SET claimed_until = ${DB_NOW_MS} + $3 WHERE seq = $1 AND status = 'pending' AND claim_fence = $2`,
       [seq, claim.fence, claim.leaseMs],
     );
-    return r.rowCount === 1;
   }
 
-  async dueConversations(limit: number): Promise<string[]> {
-    return (await this.pool.query<{ conversation: string }>(DUE, [limit])).rows.map((r) => r.conversation);
+  async dueConversations(limit: number, minAgeMs = 0): Promise<string[]> {
+    return (await this.pool.query<{ conversation: string }>({ name: 'inbox_due', text: DUE, values: [limit, minAgeMs] })).rows.map((r) => r.conversation);
   }
 
   async recordProgress(seq: number, sentCount: number, fence?: number): Promise<boolean> {
-    return this.write(`UPDATE inbox_items SET sent_count = $3 WHERE ${FENCED}`, [seq, fence ?? null, sentCount]);
+    return this.write('inbox_progress', `UPDATE inbox_items SET sent_count = $3 WHERE ${FENCED}`, [seq, fence ?? null, sentCount]);
   }
 
   async rememberTurn(seq: number, turnId: string, fence?: number): Promise<boolean> {
-    return this.write(`UPDATE inbox_items SET turn_id = $3 WHERE ${FENCED}`, [seq, fence ?? null, turnId]);
+    return this.write('inbox_turn', `UPDATE inbox_items SET turn_id = $3 WHERE ${FENCED}`, [seq, fence ?? null, turnId]);
   }
 
   async postpone(seq: number, notBefore: number, error: string, fence?: number): Promise<boolean> {
     return this.write(
+      'inbox_postpone',
       `UPDATE inbox_items SET attempts = attempts + 1, not_before = $3, error = $4, claimed_by = NULL, claimed_until = NULL WHERE ${FENCED}`,
       [seq, fence ?? null, notBefore, error],
     );
@@ -165,6 +166,7 @@ export class PostgresInboxStore implements InboxStore {
 
   async finish(seq: number, outcome: InboxOutcome, fence?: number): Promise<boolean> {
     return this.write(
+      'inbox_finish',
       `UPDATE inbox_items SET status = $3, error = $4, finished_at = $5, payload = NULL, claimed_by = NULL, claimed_until = NULL WHERE ${FENCED}`,
       [seq, fence ?? null, outcome.status, outcome.status === 'failed' ? outcome.error : null, Date.now()],
     );
@@ -182,7 +184,8 @@ export class PostgresInboxStore implements InboxStore {
     return r.rowCount ?? 0;
   }
 
-  private async write(sql: string, values: unknown[]): Promise<boolean> {
-    return (await this.pool.query(sql, values)).rowCount === 1;
+  /** Hot statements are named: each connection parses and plans them once instead of on every call. */
+  private async write(name: string, text: string, values: unknown[]): Promise<boolean> {
+    return (await this.pool.query({ name, text, values })).rowCount === 1;
   }
 }

@@ -128,9 +128,9 @@ export class SqliteInboxStore implements InboxStore {
     this.updateExtend = db.prepare<[number, number, number]>(
       `UPDATE inbox SET claimed_until = ? WHERE seq = ? AND status = 'pending' AND claim_fence = ?`,
     );
-    this.selectDue = db.prepare<[number, number, number], { conversation: string }>(
+    this.selectDue = db.prepare<[number, number, number, number], { conversation: string }>(
       `SELECT i.conversation FROM inbox i
-       WHERE i.status = 'pending' AND i.not_before <= ? AND (i.claimed_until IS NULL OR i.claimed_until <= ?)
+       WHERE i.status = 'pending' AND i.not_before <= ? AND (i.claimed_until IS NULL OR i.claimed_until <= ?) AND i.received_at <= ?
          AND NOT EXISTS (SELECT 1 FROM inbox e WHERE e.conversation = i.conversation AND e.status = 'pending' AND e.seq < i.seq)
        ORDER BY i.seq LIMIT ?`,
     );
@@ -164,9 +164,9 @@ export class SqliteInboxStore implements InboxStore {
     return this.guarded(() => this.updateExtend.run(Date.now() + claim.leaseMs, seq, claim.fence));
   }
 
-  async dueConversations(limit: number): Promise<string[]> {
+  async dueConversations(limit: number, minAgeMs = 0): Promise<string[]> {
     const now = Date.now();
-    return this.selectDue.all(now, now, limit).map((r) => r.conversation);
+    return this.selectDue.all(now, now, now - minAgeMs, limit).map((r) => r.conversation);
   }
 
   async recordProgress(seq: number, sentCount: number, fence?: number): Promise<boolean> {

@@ -15,6 +15,8 @@ import { SqliteTokenStore } from '../../src/storage/sqlite-token-store.js';
 import { openSqliteDatabase } from '../../src/storage/sqlite-database.js';
 import { ZaloTokenManager } from '../../src/channels/zalo/token-manager.js';
 import { createPlatformHttp } from '../../src/channels/platform-http.js';
+import { shortenLabel } from '../../src/channels/outbound.js';
+import { ZALO_MAX_BUTTON_TITLE } from '../../src/channels/zalo/api-client.js';
 import { buildTestEngine } from './support/engine.js';
 import { FakePlatform, zaloOk, type RecordedRequest } from './support/fake-platform.js';
 import { fixture, fixtureJson, zaloSignature, zaloTextBody, ZALO_OA_ID } from './support/fixtures.js';
@@ -82,7 +84,7 @@ describe('Zalo webhook → inbox → bot → Zalo OA API', () => {
             { title: '👍 Hữu ích', payload: `vote:up:${turn.id}` },
             { title: '👎 Chưa đúng', payload: `vote:down:${turn.id}` },
           ]
-        : result.suggestions.map((s, i) => ({ title: `${i + 1}. ${s.title}`, payload: `topic:${s.topic}` }));
+        : result.suggestions.map((s, i) => ({ title: shortenLabel(`${i + 1}. ${s.title}`, ZALO_MAX_BUTTON_TITLE), payload: `topic:${s.topic}` }));
     expect(sends().map((r) => r.json)).toEqual(expectedBodies(USER, result.pieces, buttons));
     for (const r of sends()) {
       expect(r.method).toBe('POST');

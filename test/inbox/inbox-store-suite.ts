@@ -113,6 +113,13 @@ export function runInboxStoreSuite(name: string, create: () => InboxStore | Prom
       expect((await store.claimNext(ZALO_USER, claim(50))).kind).toBe('claimed');
     });
 
+    it('lists only conversations whose oldest item is old enough when asked for a minimum age', async () => {
+      const store = await create();
+      await store.add([{ ...item('old', 'zalo:OLD'), receivedAt: Date.now() - 5000 }, { ...item('new', 'zalo:NEW'), receivedAt: Date.now() }]);
+      expect(await store.dueConversations(10, 2000)).toEqual(['zalo:OLD']);
+      expect(await store.dueConversations(10)).toEqual(['zalo:OLD', 'zalo:NEW']);
+    });
+
     it('lists conversations whose oldest item is due and unclaimed, oldest first', async () => {
       const store = await create();
       const [b1, , , c1] = await store.add([item('b1', 'zalo:B'), item('a1', 'zalo:A'), item('b2', 'zalo:B'), item('c1', 'zalo:C'), item('d1', 'zalo:D')]);
