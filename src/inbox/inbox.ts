@@ -17,6 +17,9 @@ import type { InboxCounts, InboxItem, InboxStore, NewInboxItem } from '../storag
 import { MemoryConversationLock, type ConversationLock } from '../storage/conversation-lock.js';
 import { Fifo } from './fifo.js';
 import { currentLease, HeldLease, isLeaseLost, LeaseLostError } from './lease.js';
+import { describeFailure, isRetryable } from './failures.js';
+
+export { isRetryable } from './failures.js';
 
 export interface InboxProgress {
   /** Outbound messages already accepted by the platform for this item (resumed turns skip them). */
@@ -85,20 +88,6 @@ export interface InboxStats {
   abandoned: number;
 }
 
-/** A delivery failure worth retrying later: AppError with `context.retryable`, or anything unexpected. */
-export function isRetryable(err: unknown): boolean {
-  if (err instanceof AppError) return err.context.retryable === true;
-  return true;
-}
-
-function describe(err: unknown): string {
-  if (err instanceof AppError) {
-    const reason = typeof err.context.reason === 'string' ? `:${err.context.reason}` : '';
-    return `${err.code}${reason}`;
-  }
-  return err instanceof Error ? err.name : 'unknown';
-}
-
 export const DEFAULT_LEASE_MS = 20_000;
 /** Items handled per lock hold before the conversation goes to the back of the queue (fairness). */
 const ITEMS_PER_HOLD = 8;
@@ -120,6 +109,12 @@ export class Inbox {
   private readonly again = new Set<string>();
   /** Conversations waiting for a postponed item's time, or for a retry. */
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /**
+   * Conversations with items this process is responsible for (it stored or resumed them), until it finds
+   * nothing left: when their lock is busy it retries, while conversations only seen by polling are left
+   * to whoever holds them.
+   */
+  private readonly own = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
   private idleWaiters: Array<() => void> = [];
   private running = false;
@@ -146,7 +141,10 @@ export class Inbox {
   async accept(items: readonly NewInboxItem[]): Promise<{ stored: number; duplicates: number }> {
     if (items.length === 0) return { stored: 0, duplicates: 0 };
     const added = await this.options.store.add(items);
-    for (const item of added) this.wake(item.conversation);
+    for (const item of added) {
+      this.own.add(item.conversation);
+      this.wake(item.conversation);
+    }
     return { stored: added.length, duplicates: items.length - added.length };
   }
 
@@ -163,7 +161,10 @@ export class Inbox {
       );
     }
     // Oldest first; each conversation's items come from the store in seq order whoever wakes it.
-    for (const item of unfinished) this.wake(item.conversation);
+    for (const item of unfinished) {
+      if (!this.options.discoverEveryMs) this.own.add(item.conversation);
+      this.wake(item.conversation);
+    }
     if (this.options.discoverEveryMs) {
       this.discovery = setInterval(() => void this.discover(), this.options.discoverEveryMs);
       this.discovery.unref();
@@ -198,12 +199,16 @@ export class Inbox {
     return { queued: this.ready.length, inFlight: this.inFlight.size, ...this.counters };
   }
 
-  /** Looks for due items nobody holds: stored by other processes, or left by one that died. */
+  /**
+   * Looks for due items nobody holds: stored by other processes, or left by one that died. Only with room
+   * to spare: a process with a backlog of its own would take them late, after someone else did.
+   */
   private async discover(): Promise<void> {
-    if (this.discovering || !this.running) return;
+    const room = discoverBatch(this.options.concurrency) - this.ready.length - this.inFlight.size;
+    if (this.discovering || !this.running || this.ready.length >= this.options.concurrency || room <= 0) return;
     this.discovering = true;
     try {
-      const conversations = await this.options.store.dueConversations(discoverBatch(this.options.concurrency), this.options.discoverMinAgeMs);
+      const conversations = await this.options.store.dueConversations(room, this.options.discoverMinAgeMs);
       for (const conversation of conversations) if (!this.timers.has(conversation)) this.wake(conversation);
     } catch (err) {
       this.options.log.warn(`Hộp thư: không đọc được tin mới (${(err as Error).message}).`);
@@ -281,9 +286,9 @@ export class Inbox {
     const { store } = this.options;
     const lease = await this.lock.acquire(conversation, this.leaseMs);
     if (!lease) {
-      // Another process holds the conversation and handles what is pending; look again shortly in case it
-      // finished just before our item was stored (the lock is cheap to ask for; 'none' ends the retries).
-      this.wakeAt(conversation, this.now() + BUSY_RETRY_MS);
+      // Another process holds the conversation and handles what is pending. For our own items, look again
+      // shortly in case it finished just before they were stored ('none' ends the retries).
+      if (this.own.has(conversation) || !this.options.discoverEveryMs) this.wakeAt(conversation, this.now() + BUSY_RETRY_MS);
       return;
     }
     const held = new HeldLease(this.lock, store, lease, this.owner, this.leaseMs, this.now);
@@ -294,9 +299,15 @@ export class Inbox {
           return;
         }
         const next = await store.claimNext(conversation, held.claim);
-        if (next.kind === 'none') return;
+        if (next.kind === 'none') {
+          this.own.delete(conversation);
+          return;
+        }
         if (next.kind === 'wait') return this.wakeAt(conversation, next.notBefore);
-        if (next.kind === 'busy') return this.wakeAt(conversation, this.now() + BUSY_RETRY_MS);
+        if (next.kind === 'busy') {
+          if (this.own.has(conversation) || !this.options.discoverEveryMs) this.wakeAt(conversation, this.now() + BUSY_RETRY_MS);
+          return;
+        }
         if (!this.running) return; // claimed while stopping: the claim expires and the item is resumed later
         if ((await this.handle(next.item, held)) === 'abandoned') return;
       }
@@ -348,14 +359,10 @@ export class Inbox {
           });
       if (outcome === 'abandoned') {
         held.markLost(storeFailed ? 'lỗi ghi hộp thư' : 'đã bỏ tin nhắn');
-        if (storeFailed) {
-          // Try again shortly: a new lease's fence takes over the claim this one left.
-          this.wakeAt(item.conversation, this.now() + STORE_RETRY_MS);
-        } else {
-          log.warn(`Hộp thư: dừng tin nhắn #${item.seq} (${item.channel}) vì không còn giữ hội thoại; tiến trình khác sẽ tiếp tục.`);
-          // Without polling nobody else looks: come back once the claim has expired.
-          if (!this.options.discoverEveryMs) this.wakeAt(item.conversation, this.now() + this.leaseMs);
-        }
+        if (!storeFailed) log.warn(`Hộp thư: dừng tin nhắn #${item.seq} (${item.channel}) vì không còn giữ hội thoại.`);
+        // Look again soon with a new lease: if nobody took the conversation over, its newer fence takes over
+        // the claim this one left; if someone did, the lock is busy or the item done.
+        this.wakeAt(item.conversation, this.now() + (storeFailed ? STORE_RETRY_MS : BUSY_RETRY_MS));
       }
     }
     this.counters[outcome] += 1;
@@ -364,7 +371,7 @@ export class Inbox {
 
   private async recordFailure(item: InboxItem, err: unknown, fence: number): Promise<'failed' | 'postponed'> {
     const { store, retryDelaysMs, log } = this.options;
-    const reason = describe(err);
+    const reason = describeFailure(err);
     const delay = retryDelaysMs[item.attempts];
     if (isRetryable(err) && delay !== undefined) {
       const notBefore = this.now() + delay;
