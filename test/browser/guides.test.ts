@@ -100,10 +100,13 @@ describe('guide editor in headless Chromium', () => {
     // Save, then publish: citizens get the new text.
     await page.click('#save');
     expect(await toast(/Đã lưu phiên bản/)).toMatch(/^Đã lưu phiên bản #1\./);
+    // The status line is refreshed after the save answers: wait for it rather than read it at once.
+    await page.waitForFunction((id) => document.querySelector('#pending-status')?.textContent?.includes(id), GUIDE, { timeout: 10_000 });
     expect(await page.textContent('#pending-status')).toContain(GUIDE);
     await page.click('#publish');
     expect(await toast(/Đã xuất bản/)).toMatch(/^Đã xuất bản lần #1: \d+ hướng dẫn/);
     expect((await ask(QUESTION)).text).toContain(NEW_TITLE);
+    await page.waitForFunction(() => document.querySelector('#live-status')?.textContent?.includes('lần xuất bản #1'), null, { timeout: 10_000 });
     expect(await page.textContent('#live-status')).toContain('lần xuất bản #1');
 
     // Versions: the saved version, published, with its diff.
