@@ -1,5 +1,6 @@
 /** Chooses the turn log backend from configuration and runs its migrations before handing it out. */
 import { join, resolve } from 'node:path';
+import { migratedStore } from '../storage/migrated-store.js';
 import { PostgresTurnLogStore } from './store-postgres.js';
 import { SqliteTurnLogStore } from './store-sqlite.js';
 import type { TurnLogStore } from './store.js';
@@ -14,11 +15,5 @@ export async function createTurnLogStore(
   const store: TurnLogStore = config.DATABASE_URL
     ? new PostgresTurnLogStore({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, onError })
     : new SqliteTurnLogStore(join(resolve(config.DATA_DIR), SQLITE_FILE_NAME));
-  try {
-    await store.migrate();
-  } catch (err) {
-    await store.close().catch(() => undefined);
-    throw err;
-  }
-  return store;
+  return migratedStore(store);
 }

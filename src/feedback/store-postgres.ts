@@ -1,6 +1,6 @@
 /** The PostgreSQL turn log, used when DATABASE_URL is set. All tables live in one schema (DATABASE_SCHEMA). */
-import pg from 'pg';
-import { AppError } from '../errors/app-error.js';
+import type pg from 'pg';
+import { applyVersionedMigrations, migrateInSchema, openPostgresPool, withTransaction } from '../storage/postgres-database.js';
 import { POSTGRES_MIGRATIONS } from './migrations.js';
 import {
   aggregateRow,
@@ -33,8 +33,6 @@ const dialect: DialectValues = {
   toDbBool: (b) => b,
 };
 
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
-
 export interface PostgresStoreOptions {
   url: string;
   schema: string;
@@ -50,45 +48,14 @@ export class PostgresTurnLogStore implements TurnLogStore {
   readonly schema: string;
 
   constructor(options: PostgresStoreOptions) {
-    if (!SCHEMA_NAME.test(options.schema)) {
-      throw new AppError('invalid_config', `DATABASE_SCHEMA "${options.schema}" không hợp lệ: chỉ gồm chữ thường, số và dấu gạch dưới.`);
-    }
     this.schema = options.schema;
-    this.pool = new pg.Pool({
-      connectionString: options.url,
-      max: options.poolSize ?? 5,
-      options: `-c search_path=${options.schema}`,
-      connectionTimeoutMillis: 5000,
-    });
-    this.pool.on('error', (err) => options.onError?.(`Lỗi kết nối PostgreSQL đang rảnh: ${err.message}`));
+    this.pool = openPostgresPool({ ...options, poolSize: options.poolSize ?? 5 });
   }
 
   async migrate(): Promise<void> {
-    let client: pg.PoolClient;
-    try {
-      client = await this.pool.connect();
-    } catch (err) {
-      throw new AppError('invalid_config', `Không kết nối được PostgreSQL (DATABASE_URL): ${(err as Error).message}`);
-    }
-    try {
-      await client.query('BEGIN');
-      // Several instances may start together; one migrates, the others wait for it.
-      await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`turn-log-migrations:${this.schema}`]);
-      await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
-      await client.query('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)');
-      const applied = new Set((await client.query('SELECT version FROM schema_migrations')).rows.map((r) => Number(r.version)));
-      for (const m of POSTGRES_MIGRATIONS) {
-        if (applied.has(m.version)) continue;
-        for (const statement of m.statements) await client.query(statement);
-        await client.query('INSERT INTO schema_migrations (version, applied_at) VALUES ($1, now())', [m.version]);
-      }
-      await client.query('COMMIT');
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    await migrateInSchema(this.pool, this.schema, 'turn-log-migrations', (client) =>
+      applyVersionedMigrations(client, 'schema_migrations', POSTGRES_MIGRATIONS),
+    );
   }
 
   async insertTurn(t: NewTurnRow): Promise<void> {
@@ -131,9 +98,7 @@ export class PostgresTurnLogStore implements TurnLogStore {
   }
 
   async recordTriageAction(a: TriageActionRow): Promise<number> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
+    return withTransaction(this.pool, async (client) => {
       await client.query(
         'INSERT INTO triage_actions (id, at, actor, kind, guide_id, note, questions, turn_ids) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
         [a.id, a.at, a.actor, a.kind, a.guideId, a.note, JSON.stringify(a.questions), JSON.stringify(a.turnIds)],
@@ -143,14 +108,8 @@ export class PostgresTurnLogStore implements TurnLogStore {
         a.id,
         a.turnIds,
       ]);
-      await client.query('COMMIT');
       return r.rowCount ?? 0;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async listTriageActions(limit: number): Promise<TriageActionRow[]> {

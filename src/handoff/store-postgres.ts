@@ -4,8 +4,8 @@
  * row-locked transactions; the schema is created under an advisory lock so instances may start together.
  */
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
-import { AppError } from '../errors/app-error.js';
+import type pg from 'pg';
+import { migrateInSchema, openPostgresPool, withTransaction } from '../storage/postgres-database.js';
 import { toJoinCode, toMessage, toStaff, toSuggestion, toTicket, type Row } from './store-rows.js';
 import type {
   ClaimOutcome,
@@ -21,7 +21,6 @@ import type {
   TicketStatus,
 } from './types.js';
 
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 const TABLES = `
 CREATE TABLE IF NOT EXISTS staff (
@@ -55,35 +54,18 @@ export class PostgresHandoffStore implements HandoffStore {
   private readonly pool: pg.Pool;
 
   constructor(private readonly options: PostgresHandoffOptions) {
-    if (!SCHEMA_NAME.test(options.schema)) {
-      throw new AppError('invalid_config', `HANDOFF_DATABASE_SCHEMA "${options.schema}" không hợp lệ: chỉ gồm chữ thường, số và dấu gạch dưới.`);
-    }
-    this.pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 3, options: `-c search_path=${options.schema}` });
-    this.pool.on('error', (err) => options.onError?.(`PostgreSQL (phiếu hỗ trợ): ${err.message}`));
+    this.pool = openPostgresPool({ ...options, poolSize: options.poolSize ?? 3, schemaVariable: 'HANDOFF_DATABASE_SCHEMA' });
   }
 
   /** Creates the schema and tables if needed. */
   async migrate(): Promise<void> {
-    await this.transaction(async (c) => {
-      await c.query(`SELECT pg_advisory_xact_lock(hashtext('handoff-schema'))`);
-      await c.query(`CREATE SCHEMA IF NOT EXISTS ${this.options.schema}`);
+    await migrateInSchema(this.pool, this.options.schema, 'handoff-schema', async (c) => {
       await c.query(TABLES);
     });
   }
 
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+  private transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return withTransaction(this.pool, work);
   }
 
   private async rows(sql: string, args: unknown[] = [], client: pg.Pool | pg.PoolClient = this.pool): Promise<Row[]> {

@@ -1,5 +1,6 @@
 /** Chooses the store of knowledge edits from configuration and migrates it before handing it out. */
 import { join, resolve } from 'node:path';
+import { migratedStore } from '../storage/migrated-store.js';
 import type { KnowledgeAdminConfig } from './config.js';
 import { PostgresKnowledgeEditStore } from './store-postgres.js';
 import { SqliteKnowledgeEditStore } from './store-sqlite.js';
@@ -14,11 +15,5 @@ export async function createKnowledgeEditStore(
   const store: KnowledgeEditStore = config.DATABASE_URL
     ? new PostgresKnowledgeEditStore({ url: config.DATABASE_URL, schema: config.DATABASE_SCHEMA, onError })
     : new SqliteKnowledgeEditStore(join(resolve(config.DATA_DIR), KNOWLEDGE_SQLITE_FILE));
-  try {
-    await store.migrate();
-  } catch (err) {
-    await store.close().catch(() => undefined);
-    throw err;
-  }
-  return store;
+  return migratedStore(store);
 }

@@ -2,7 +2,8 @@
  * The PostgreSQL store of knowledge edits, used when DATABASE_URL is set: every instance reads the same
  * versions and publications. Tables live in DATABASE_SCHEMA next to the turn log, prefixed kb_.
  */
-import pg from 'pg';
+import type pg from 'pg';
+import { applyVersionedMigrations, migrateInSchema, openPostgresPool, withTransaction } from '../storage/postgres-database.js';
 import { AppError } from '../errors/app-error.js';
 import { currentVersionsSql, MIGRATIONS_TABLE, POSTGRES_MIGRATIONS, rowToAudit, rowToPublication, rowToVersion } from './store-sql.js';
 import {
@@ -16,7 +17,6 @@ import {
   type Publication,
 } from './store.js';
 
-const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 const time = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
 
 export interface PostgresKnowledgeStoreOptions {
@@ -32,48 +32,19 @@ export class PostgresKnowledgeEditStore implements KnowledgeEditStore {
   private readonly pool: pg.Pool;
 
   constructor(options: PostgresKnowledgeStoreOptions) {
-    if (!SCHEMA_NAME.test(options.schema)) {
-      throw new AppError('invalid_config', `DATABASE_SCHEMA "${options.schema}" không hợp lệ: chỉ gồm chữ thường, số và dấu gạch dưới.`);
-    }
     this.schema = options.schema;
-    this.pool = new pg.Pool({
-      connectionString: options.url,
-      max: options.poolSize ?? 4,
-      options: `-c search_path=${options.schema}`,
-      connectionTimeoutMillis: 5000,
-    });
-    this.pool.on('error', (err) => options.onError?.(`Lỗi kết nối PostgreSQL đang rảnh: ${err.message}`));
+    this.pool = openPostgresPool(options);
   }
 
-  private async transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
-    try {
-      await client.query('BEGIN');
-      const result = await work(client);
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => undefined);
-      throw err;
-    } finally {
-      client.release();
-    }
+  private transaction<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+    return withTransaction(this.pool, work);
   }
 
   async migrate(): Promise<void> {
     try {
-      await this.transaction(async (client) => {
-        // Several instances may start together; one migrates, the others wait for it.
-        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`kb-migrations:${this.schema}`]);
-        await client.query(`CREATE SCHEMA IF NOT EXISTS ${this.schema}`);
-        await client.query(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)`);
-        const applied = new Set((await client.query(`SELECT version FROM ${MIGRATIONS_TABLE}`)).rows.map((r) => Number(r.version)));
-        for (const m of POSTGRES_MIGRATIONS) {
-          if (applied.has(m.version)) continue;
-          for (const statement of m.statements) await client.query(statement);
-          await client.query(`INSERT INTO ${MIGRATIONS_TABLE} (version, applied_at) VALUES ($1, now())`, [m.version]);
-        }
-      });
+      await migrateInSchema(this.pool, this.schema, 'kb-migrations', (client) =>
+        applyVersionedMigrations(client, MIGRATIONS_TABLE, POSTGRES_MIGRATIONS),
+      );
     } catch (err) {
       if (err instanceof AppError) throw err;
       throw new AppError('invalid_config', `Không chuẩn bị được bảng sửa hướng dẫn trong PostgreSQL (DATABASE_URL): ${(err as Error).message}`);

@@ -49,22 +49,71 @@ const CHANNEL_SCHEMA = [
 /** The database clock in ms since epoch: claims and locks compare against one clock, not each instance's. */
 export const DB_NOW_MS = `(extract(epoch from clock_timestamp()) * 1000)::bigint`;
 
-export function createPostgresPool(config: PostgresConfig, onError?: (line: string) => void): pg.Pool {
-  if (!SCHEMA_NAME_PATTERN.test(config.schema)) {
-    throw new AppError('invalid_config', `DATABASE_SCHEMA "${config.schema}" không hợp lệ: chỉ gồm chữ thường, số và dấu gạch dưới.`);
+export interface PostgresPoolOptions {
+  url: string;
+  schema: string;
+  poolSize?: number;
+  /** Told about errors of idle connections, which would otherwise crash the process. */
+  onError?: (line: string) => void;
+  /** The variable that named the schema, for the error message (default DATABASE_SCHEMA). */
+  schemaVariable?: string;
+}
+
+/**
+ * A pool whose connections use `schema` as their search path. Every PostgreSQL store (channels, turn log,
+ * knowledge edits, handoff) opens its pool here, so the schema check and the connection settings are one.
+ */
+export function openPostgresPool(options: PostgresPoolOptions): pg.Pool {
+  if (!SCHEMA_NAME_PATTERN.test(options.schema)) {
+    const variable = options.schemaVariable ?? 'DATABASE_SCHEMA';
+    throw new AppError('invalid_config', `${variable} "${options.schema}" không hợp lệ: chỉ gồm chữ thường, số và dấu gạch dưới.`);
   }
   const pool = new pg.Pool({
-    connectionString: config.url,
-    max: config.poolSize,
-    options: `-c search_path=${config.schema}`,
+    connectionString: options.url,
+    max: options.poolSize ?? 4,
+    options: `-c search_path=${options.schema}`,
     connectionTimeoutMillis: 5000,
   });
-  pool.on('error', (err) => onError?.(`Lỗi kết nối PostgreSQL đang rảnh: ${err.message}`));
+  pool.on('error', (err) => options.onError?.(`Lỗi kết nối PostgreSQL đang rảnh: ${err.message}`));
   return pool;
 }
 
-/** Creates the schema and the channel tables if they are missing. */
-export async function migrateChannelTables(pool: pg.Pool, schema: string): Promise<void> {
+export function createPostgresPool(config: PostgresConfig, onError?: (line: string) => void): pg.Pool {
+  return openPostgresPool({ ...config, onError });
+}
+
+/** Runs `work` in one transaction on one connection; rolls back and rethrows on any error. */
+export async function withTransaction<T>(pool: pg.Pool, work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
+
+export interface VersionedMigration {
+  version: number;
+  statements: readonly string[];
+}
+
+/**
+ * Creates `schema` if needed and runs `work` in one transaction under an advisory lock named `lockName`:
+ * several instances starting together migrate one after the other. Stores that share a schema create it
+ * under their own locks, so a concurrent CREATE SCHEMA may collide once; that attempt is retried.
+ */
+export async function migrateInSchema(
+  pool: pg.Pool,
+  schema: string,
+  lockName: string,
+  work: (client: pg.PoolClient) => Promise<void>,
+): Promise<void> {
   let client: pg.PoolClient;
   try {
     client = await pool.connect();
@@ -75,14 +124,13 @@ export async function migrateChannelTables(pool: pg.Pool, schema: string): Promi
     for (let attempt = 1; ; attempt++) {
       try {
         await client.query('BEGIN');
-        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`channel-migrations:${schema}`]);
+        await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`${lockName}:${schema}`]);
         await client.query(`CREATE SCHEMA IF NOT EXISTS ${schema}`);
-        for (const statement of CHANNEL_SCHEMA) await client.query(statement);
+        await work(client);
         await client.query('COMMIT');
         return;
       } catch (err) {
         await client.query('ROLLBACK').catch(() => undefined);
-        // The turn log creates the same schema under its own lock: a concurrent CREATE SCHEMA may collide once.
         const code = (err as { code?: string }).code;
         if (attempt < 3 && (code === '23505' || code === '42P06' || code === '42P07')) continue;
         throw err;
@@ -91,4 +139,26 @@ export async function migrateChannelTables(pool: pg.Pool, schema: string): Promi
   } finally {
     client.release();
   }
+}
+
+/** Applies the migrations not yet recorded in `table`, in order, recording each (inside migrateInSchema). */
+export async function applyVersionedMigrations(
+  client: pg.PoolClient,
+  table: string,
+  migrations: readonly VersionedMigration[],
+): Promise<void> {
+  await client.query(`CREATE TABLE IF NOT EXISTS ${table} (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL)`);
+  const applied = new Set((await client.query(`SELECT version FROM ${table}`)).rows.map((r) => Number(r.version)));
+  for (const m of migrations) {
+    if (applied.has(m.version)) continue;
+    for (const statement of m.statements) await client.query(statement);
+    await client.query(`INSERT INTO ${table} (version, applied_at) VALUES ($1, now())`, [m.version]);
+  }
+}
+
+/** Creates the schema and the channel tables if they are missing. */
+export async function migrateChannelTables(pool: pg.Pool, schema: string): Promise<void> {
+  await migrateInSchema(pool, schema, 'channel-migrations', async (client) => {
+    for (const statement of CHANNEL_SCHEMA) await client.query(statement);
+  });
 }

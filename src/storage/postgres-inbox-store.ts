@@ -10,7 +10,7 @@
  */
 import type pg from 'pg';
 import type { ClaimResult, InboxClaim, InboxCounts, InboxItem, InboxOutcome, InboxStore, NewInboxItem } from './inbox-store.js';
-import { DB_NOW_MS } from './postgres-database.js';
+import { DB_NOW_MS, withTransaction } from './postgres-database.js';
 
 /** BIGINT columns come as strings from a plain SELECT and as numbers through row_to_json. */
 interface Row {
@@ -99,18 +99,10 @@ export class PostgresInboxStore implements InboxStore {
     else {
       // Several conversations (a Messenger batch): take their locks in one order first, so that two
       // concurrent batches cannot deadlock, then insert in arrival order.
-      const client = await this.pool.connect();
-      try {
-        await client.query('BEGIN');
+      rows = await withTransaction(this.pool, async (client) => {
         await client.query(`SELECT pg_advisory_xact_lock(hashtext('inbox:' || c)) FROM unnest($1::text[]) AS c`, [conversations]);
-        rows = (await client.query({ name: 'inbox_insert', text: INSERT, values })).rows;
-        await client.query('COMMIT');
-      } catch (err) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw err;
-      } finally {
-        client.release();
-      }
+        return (await client.query({ name: 'inbox_insert', text: INSERT, values })).rows;
+      });
     }
     const byKey = new Map(items.map((it) => [`${it.channel}\u0000${it.externalId}`, it]));
     return rows
