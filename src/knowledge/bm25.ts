@@ -23,13 +23,12 @@ const CHUNK_SIZE = 1 << CHUNK_BITS;
  * An append-only typed buffer in fixed chunks: collecting millions of postings never copies or frees a
  * large array, which kept peak memory of a 2,000-guide build well above what the index itself needs.
  */
-class ChunkedBuffer<T extends Int32Array> {
-  private readonly chunks: T[] = [];
+class ChunkedInts {
+  private readonly chunks: Int32Array[] = [];
   length = 0;
-  constructor(private readonly make: (size: number) => T) {}
   push(v: number): void {
     const at = this.length & (CHUNK_SIZE - 1);
-    if (at === 0) this.chunks.push(this.make(CHUNK_SIZE));
+    if (at === 0) this.chunks.push(new Int32Array(CHUNK_SIZE));
     this.chunks[this.chunks.length - 1]![at] = v;
     this.length++;
   }
@@ -74,7 +73,7 @@ export class Bm25Index {
     const docLengths = new Float32Array(size);
     // Postings are collected in entry order: term ids and counts, plus where each entry's postings start.
     // A posting is packed into one number while collecting: term id in the high bits, tf in the low ones.
-    const packed = new ChunkedBuffer((n) => new Int32Array(n));
+    const packed = new ChunkedInts();
     const docStart = new Int32Array(size + 1);
     let total = 0;
     let docId = 0;

@@ -26,10 +26,6 @@ export const LEXICAL_WEIGHT = 0.65;
 const SECOND_WEIGHT = 0.5;
 const KNN = 48;
 
-export function entryTerms(analyzer: Analyzer, text: string): string[] {
-  return analysisTerms(analyzer.analyze(text));
-}
-
 /** The lexical terms of an analysed text: its syllables and syllable bigrams. */
 export function analysisTerms({ tokens, bigrams }: Analysis): string[] {
   return [...tokens, ...bigrams];

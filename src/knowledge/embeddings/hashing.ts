@@ -4,7 +4,7 @@
  * knowledge base itself. Character trigrams make it tolerant of typos; nothing is downloaded.
  */
 import { Embeddings } from '@langchain/core/embeddings';
-import { charTrigrams, isStopword } from '../../text/normalize.js';
+import { isStopword } from '../../text/normalize.js';
 import { Analyzer, type Analysis } from '../../text/analyzer.js';
 
 export interface HashingEmbeddingsState {
@@ -64,25 +64,6 @@ export function forEachFeatureOf(analysis: Analysis, visit: (hash: number, weigh
     for (let i = 0; i + 3 <= t.length; i++) visit(fnv1aRange(PREFIX.trigram, t, i, i + 3) >>> 0, 0.35);
     visit(fnvChar(fnv1aRange(PREFIX.trigram, t, t.length - 2, t.length), GT) >>> 0, 0.35);
   }
-}
-
-/** Features of a text with their raw weights before IDF, by name (for inspection and tests). */
-export function textFeatures(text: string, analyzer: Analyzer): Map<string, number> {
-  const { tokens, content, bigrams } = analyzer.analyze(text);
-  const features = new Map<string, number>();
-  const add = (f: string, w: number) => features.set(f, (features.get(f) ?? 0) + w);
-  for (const t of tokens) add(`w:${t}`, isStopword(t) ? 0.25 : 1);
-  for (const bg of bigrams) add(`b:${bg}`, 1);
-  for (const t of content) {
-    if (t.length < 3) continue;
-    for (const tri of charTrigrams(t)) add(`c:${tri}`, 0.35);
-  }
-  return features;
-}
-
-/** The hash `forEachFeature` gives a named feature from `textFeatures`. */
-export function featureHash(feature: string): number {
-  return fnv1aRange(FNV_OFFSET, feature, 0, feature.length) >>> 0;
 }
 
 export class HashingEmbeddings extends Embeddings {
