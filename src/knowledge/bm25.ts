@@ -37,6 +37,39 @@ class ChunkedInts {
   }
 }
 
+/**
+ * Collects the entries of an index one at a time. Postings are packed while collecting (term id in the
+ * high bits, tf in the low ones) and sorted into rows when the index is made from the builder.
+ */
+export class Bm25Builder {
+  readonly termIdOf = new Map<string, number>();
+  readonly packed = new ChunkedInts();
+  readonly docStart = new ChunkedInts();
+  readonly docLengths = new ChunkedInts();
+  size = 0;
+  totalLength = 0;
+  private readonly counts = new Map<number, number>();
+
+  constructor() {
+    this.docStart.push(0);
+  }
+
+  add(terms: readonly string[]): void {
+    const counts = this.counts;
+    counts.clear();
+    for (const t of terms) {
+      let id = this.termIdOf.get(t);
+      if (id === undefined) this.termIdOf.set(t, (id = this.termIdOf.size));
+      counts.set(id, (counts.get(id) ?? 0) + 1);
+    }
+    for (const [id, c] of counts) this.packed.push(id * TF_LIMIT + Math.min(TF_LIMIT - 1, c));
+    this.docLengths.push(terms.length);
+    this.totalLength += terms.length;
+    this.docStart.push(this.packed.length);
+    this.size++;
+  }
+}
+
 /** What a saved index holds: the parameters and term list as JSON, the arrays as one binary file. */
 interface SavedBm25Meta {
   k1: number;
@@ -51,7 +84,7 @@ export class Bm25Index {
   private readonly k1: number;
   private readonly b: number;
   private readonly avgLength: number;
-  private readonly termIdOf = new Map<string, number>();
+  private readonly termIdOf: Map<string, number>;
   private readonly offsets: Int32Array;
   private readonly postingDocs: Int32Array;
   /** Each posting's BM25 term-frequency factor over (k1 + 1), quantised to 16 bits. */
@@ -63,35 +96,23 @@ export class Bm25Index {
   private touched: Int32Array | undefined;
 
   /**
-   * `docs` may be a lazy sequence (a generator): the terms of one entry at a time, so building a large base
-   * never holds every entry's term list in memory at once.
+   * `docs` may be a lazy sequence (a generator) of each entry's terms, or a builder already fed entry by
+   * entry, so building a large base never holds every entry's term list in memory at once.
    */
-  constructor(docs: Iterable<readonly string[]>, size: number, options: Bm25Options = {}) {
+  constructor(docs: Iterable<readonly string[]> | Bm25Builder, options: Bm25Options = {}) {
+    let builder: Bm25Builder;
+    if (docs instanceof Bm25Builder) builder = docs;
+    else {
+      builder = new Bm25Builder();
+      for (const terms of docs) builder.add(terms);
+    }
     this.k1 = options.k1 ?? 1.2;
     this.b = options.b ?? 0.5;
-    this.size = size;
-    const docLengths = new Float32Array(size);
-    // Postings are collected in entry order: term ids and counts, plus where each entry's postings start.
-    // A posting is packed into one number while collecting: term id in the high bits, tf in the low ones.
-    const packed = new ChunkedInts();
-    const docStart = new Int32Array(size + 1);
-    let total = 0;
-    let docId = 0;
-    const counts = new Map<number, number>();
-    for (const terms of docs) {
-      docLengths[docId] = terms.length;
-      total += terms.length;
-      counts.clear();
-      for (const t of terms) {
-        let id = this.termIdOf.get(t);
-        if (id === undefined) this.termIdOf.set(t, (id = this.termIdOf.size));
-        counts.set(id, (counts.get(id) ?? 0) + 1);
-      }
-      for (const [id, c] of counts) packed.push(id * TF_LIMIT + Math.min(TF_LIMIT - 1, c));
-      docStart[++docId] = packed.length;
-    }
-    this.avgLength = size ? total / size : 1;
-    const nTerms = this.termIdOf.size;
+    const { termIdOf, packed, docStart, docLengths } = builder;
+    const size = (this.size = builder.size);
+    this.termIdOf = termIdOf;
+    this.avgLength = size ? builder.totalLength / size : 1;
+    const nTerms = termIdOf.size;
     if (nTerms > MAX_TERMS) throw new Error(`lexical index: ${nTerms} distinct terms exceed ${MAX_TERMS}`);
     const postings = packed.length;
     this.offsets = new Int32Array(nTerms + 1);
@@ -103,9 +124,9 @@ export class Bm25Index {
     // The length normalisation is known per entry, so each posting's factor is computed once here rather
     // than on every query (a common term of a large base has tens of thousands of postings).
     const k1 = this.k1;
-    for (let doc = 0; doc < docId; doc++) {
-      const norm = k1 * (1 - this.b + (this.b * docLengths[doc]!) / this.avgLength);
-      for (let i = docStart[doc]!; i < docStart[doc + 1]!; i++) {
+    for (let doc = 0; doc < size; doc++) {
+      const norm = k1 * (1 - this.b + (this.b * docLengths.get(doc)) / this.avgLength);
+      for (let i = docStart.get(doc), end = docStart.get(doc + 1); i < end; i++) {
         const p = packed.get(i);
         const at = cursor[Math.floor(p / TF_LIMIT)]!++;
         const tf = p % TF_LIMIT;

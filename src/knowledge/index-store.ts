@@ -16,7 +16,7 @@ import {
   type Calibration,
   type CalibrationSample,
 } from './decision.js';
-import { buildLexicalIndex, HybridRanker, type QueryEmbedder } from './ranking.js';
+import { buildLexicalIndex, HybridRanker, type LexicalIndexes, type QueryEmbedder } from './ranking.js';
 import { VectorStore } from './vector-store.js';
 import { Bm25Index } from './bm25.js';
 import { perturbQuestion } from './calibration-queries.js';
@@ -181,7 +181,7 @@ export async function buildIndex(input: IndexInput, baseEmbedder: IndexEmbedder)
   const texts = vectorLabels.map((i) => entries[i]!.text);
   // One analysis per entry feeds both the lexical index and the hashing embedder's document frequencies.
   const fitting = embedder instanceof HashingEmbeddings ? embedder.startFit() : undefined;
-  const bm25 = buildLexicalIndex(entries, analyzer, (i, analysis) => {
+  const lexical = buildLexicalIndex(entries, analyzer, (i, analysis) => {
     if (fitting && hasVector(entries[i]!)) fitting.add(analysis);
   });
   releaseSectionTexts(entries);
@@ -202,7 +202,7 @@ export async function buildIndex(input: IndexInput, baseEmbedder: IndexEmbedder)
     }
   }
   store ??= VectorStore.create(1, dimensions);
-  const ranker = new HybridRanker(entries, store, embedder, analyzer, bm25);
+  const ranker = new HybridRanker(entries, store, embedder, analyzer, lexical);
   const guideIds = new Set(input.guides.map((g) => g.id));
   const calibration =
     (await calibrateOnLabelled(ranker, input.calibration ?? [], guideIds)) ?? (await calibrate(ranker, entries));
@@ -239,7 +239,8 @@ export function saveIndex(dataDir: string, built: BuiltIndex, baseEmbedder: Inde
   const tmp = join(root, `.tmp-${built.hash}-${process.pid}-${Date.now()}`);
   mkdirSync(tmp, { recursive: true });
   built.ranker.saveVectors(join(tmp, 'vectors.hnsw'));
-  built.ranker.bm25.save(join(tmp, 'lexical'));
+  built.ranker.lexical.entries.save(join(tmp, 'lexical'));
+  built.ranker.lexical.profiles.save(join(tmp, 'profiles'));
   const meta: IndexMeta = {
     version: ENGINE_VERSION,
     hash: built.hash,
@@ -285,9 +286,11 @@ export function loadIndex(dataDir: string, hash: string, embedder: IndexEmbedder
     queryEmbedder = queryEmbedder.withState(meta.hashingState);
   }
   const store = VectorStore.load(join(dir, 'vectors.hnsw'), meta.dimensions, entries.filter(hasVector).length);
-  // Indexes saved before the lexical index was persisted rebuild it from the entries.
-  const lexical = Bm25Index.load(join(dir, 'lexical'));
-  const ranker = new HybridRanker(entries, store, queryEmbedder, analyzer, lexical?.size === entries.length ? lexical : undefined);
+  // Missing or mismatched lexical files are rebuilt from the entries.
+  const lexical = { entries: Bm25Index.load(join(dir, 'lexical')), profiles: Bm25Index.load(join(dir, 'profiles')) };
+  const targets = new Set(entries.map((e) => e.target)).size;
+  const usable = lexical.entries?.size === entries.length && lexical.profiles?.size === targets;
+  const ranker = new HybridRanker(entries, store, queryEmbedder, analyzer, usable ? (lexical as LexicalIndexes) : undefined);
   releaseSectionTexts(entries);
   return {
     hash,

@@ -3,7 +3,8 @@
  * per target (guide, out-of-scope subject or small-talk intent). Scores are normalised to roughly 0..1 so
  * the decision step can compare them across questions.
  */
-import { Bm25Index } from './bm25.js';
+import { Bm25Builder, Bm25Index } from './bm25.js';
+import { hasVector } from './entries.js';
 import { OOS_PREFIX, SMALLTALK_PREFIX, type IndexEntry } from './entries.js';
 import { VectorStore } from './vector-store.js';
 import { isStopword } from '../text/normalize.js';
@@ -32,22 +33,64 @@ export function analysisTerms({ tokens, bigrams }: Analysis): string[] {
 }
 
 /**
- * The lexical index of the entries. `onAnalysis` sees each entry's analysis as it goes by, so other
- * consumers (the hashing embedder's fit) need not analyse every text again.
+ * The two lexical indexes: one over the entries, and one over each target's profile (the terms of all its
+ * questions, title, keywords and summary together). An entry match says "this question was asked like
+ * that"; a profile match says "these words belong to this topic and few others", which tells neighbouring
+ * guides apart when no single sample question covers the whole message.
+ */
+export interface LexicalIndexes {
+  entries: Bm25Index;
+  profiles: Bm25Index;
+}
+
+/** Profiles are scored with little length normalisation and early saturation: guides differ in size. */
+const PROFILE_OPTIONS = { k1: 0.8, b: 0.3 };
+/** The share of a target's lexical score that comes from its profile. */
+export const PROFILE_WEIGHT = 0.35;
+
+/**
+ * The lexical indexes of the entries. Targets' entries must be contiguous (buildEntries writes them so):
+ * a profile is complete when the next target starts. `onAnalysis` sees each entry's analysis as it goes
+ * by, so other consumers (the hashing embedder's fit) need not analyse every text again.
  */
 export function buildLexicalIndex(
   entries: readonly IndexEntry[],
   analyzer: Analyzer,
   onAnalysis?: (entry: number, analysis: Analysis) => void,
-): Bm25Index {
-  const termsOfEntries = function* (): Generator<string[]> {
-    for (let i = 0; i < entries.length; i++) {
-      const analysis = analyzer.analyze(entries[i]!.text);
-      onAnalysis?.(i, analysis);
-      yield analysisTerms(analysis);
+): LexicalIndexes {
+  const entryIndex = new Bm25Builder();
+  const profileIndex = new Bm25Builder();
+  const done = new Set<string>();
+  let profile: string[] = [];
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    const analysis = analyzer.analyze(entry.text);
+    onAnalysis?.(i, analysis);
+    const terms = analysisTerms(analysis);
+    entryIndex.add(terms);
+    if (hasVector(entry)) for (const t of terms) profile.push(t);
+    if (entries[i + 1]?.target !== entry.target) {
+      if (done.has(entry.target)) throw new Error(`lexical index: the entries of ${entry.target} are not contiguous`);
+      done.add(entry.target);
+      profileIndex.add(profile);
+      profile = [];
     }
-  };
-  return new Bm25Index(termsOfEntries(), entries.length);
+  }
+  return { entries: new Bm25Index(entryIndex), profiles: new Bm25Index(profileIndex, PROFILE_OPTIONS) };
+}
+
+/**
+ * What a perfect match of the query would score in an index. Words the index has never seen count too (at
+ * half the rarest weight), so a question about something the base never mentions cannot reach full marks
+ * on one common word.
+ */
+function perfectScore(index: Bm25Index, terms: readonly string[]): number {
+  let score = 0;
+  for (const t of terms) {
+    if (index.has(t)) score += index.idf(t) * termWeight(t);
+    else if (!t.includes('_') && !isStopword(t) && !/^\d+$/.test(t)) score += 0.5 * index.maxIdf();
+  }
+  return (score || 1) * index.maxTermFactor();
 }
 
 /** Stopwords are left out of lexical scoring: they match everything and say nothing. */
@@ -108,7 +151,9 @@ const enum TargetKind {
 export const RANKED_GUIDES = 8;
 
 export class HybridRanker {
-  readonly bm25: Bm25Index;
+  readonly lexical: LexicalIndexes;
+  /** Each target's profile score for the current query (reset after each query). */
+  private readonly profileScores: Float64Array;
   private readonly targetIds: string[] = [];
   private readonly targetOfEntry: Int32Array;
   private readonly kindOfTarget: TargetKind[] = [];
@@ -120,8 +165,8 @@ export class HybridRanker {
     private readonly vectors: VectorStore,
     private readonly embedder: QueryEmbedder,
     readonly analyzer: Analyzer,
-    /** The lexical index when the caller built it already (the index build does, while fitting the embedder). */
-    bm25?: Bm25Index,
+    /** The lexical indexes when the caller has them (built while fitting the embedder, or loaded). */
+    lexical?: LexicalIndexes,
   ) {
     const targetIndex = new Map<string, number>();
     this.targetOfEntry = Int32Array.from(entries, (e) => {
@@ -137,7 +182,11 @@ export class HybridRanker {
     });
     this.lexicalTop = new TopTwoScores(this.targetIds.length);
     this.vectorTop = new TopTwoScores(this.targetIds.length);
-    this.bm25 = bm25 ?? buildLexicalIndex(entries, analyzer);
+    this.lexical = lexical ?? buildLexicalIndex(entries, analyzer);
+    if (this.lexical.entries.size !== entries.length || this.lexical.profiles.size !== this.targetIds.length) {
+      throw new Error('lexical index: does not match the entries');
+    }
+    this.profileScores = new Float64Array(this.targetIds.length);
   }
 
   saveVectors(path: string): void {
@@ -160,22 +209,20 @@ export class HybridRanker {
   async rank(query: string, exclude?: ReadonlySet<number>, limit = RANKED_GUIDES): Promise<TargetScore[]> {
     const analysis = this.analyzer.analyze(query);
     const unique = [...new Set([...analysis.tokens, ...analysis.bigrams])];
-    // What a perfect match would score. Words no entry contains count too (at half the rarest weight), so
-    // a question about something the base never mentions cannot reach full marks on one common word.
-    let selfScore = 0;
-    for (const t of unique) {
-      if (this.bm25.has(t)) selfScore += this.bm25.idf(t) * termWeight(t);
-      else if (!t.includes('_') && !isStopword(t) && !/^\d+$/.test(t)) selfScore += 0.5 * this.bm25.maxIdf();
-    }
-    selfScore = (selfScore || 1) * this.bm25.maxTermFactor();
-
+    const selfScore = perfectScore(this.lexical.entries, unique);
+    const selfProfileScore = perfectScore(this.lexical.profiles, unique);
     const queryVector = await this.embed(query);
     // From here to the end nothing awaits, so the shared score buffers serve one query at a time.
     const { lexicalTop, vectorTop, entries, targetOfEntry } = this;
     try {
-      this.bm25.forEachScore(unique, termWeight, (entry, raw) => {
+      this.lexical.entries.forEachScore(unique, termWeight, (entry, raw) => {
         if (exclude?.has(entry)) return;
         lexicalTop.add(targetOfEntry[entry]!, Math.min(1, raw / selfScore) * entries[entry]!.weight);
+      });
+      // A left-out entry (calibration) still counts in its target's profile: leaving it out there too would
+      // need a profile index per query, and the profile holds many other entries besides.
+      this.lexical.profiles.forEachScore(unique, termWeight, (target, raw) => {
+        this.profileScores[target] = Math.min(1, raw / selfProfileScore);
       });
       for (const { label, similarity } of this.vectors.search(queryVector, KNN, exclude)) {
         vectorTop.add(targetOfEntry[label]!, Math.max(0, similarity) * entries[label]!.weight);
@@ -184,6 +231,7 @@ export class HybridRanker {
     } finally {
       lexicalTop.reset();
       vectorTop.reset();
+      this.profileScores.fill(0);
     }
   }
 
@@ -193,7 +241,8 @@ export class HybridRanker {
     let outOfScope: TargetScore | undefined;
     let smalltalk: TargetScore | undefined;
     const consider = (t: number) => {
-      const lex = this.lexicalTop.first[t]! > 0 ? this.lexicalTop.combined(t) : 0;
+      const entryLex = this.lexicalTop.first[t]! > 0 ? this.lexicalTop.combined(t) : 0;
+      const lex = (1 - PROFILE_WEIGHT) * entryLex + PROFILE_WEIGHT * this.profileScores[t]!;
       const vec = this.vectorTop.first[t]! > 0 ? this.vectorTop.combined(t) : 0;
       const score = LEXICAL_WEIGHT * lex + (1 - LEXICAL_WEIGHT) * vec;
       const kind = this.kindOfTarget[t]!;

@@ -106,6 +106,8 @@ describe('index persistence', () => {
   it('saves the index under DATA_DIR and reuses it when nothing changed', async () => {
     const saved = readdirSync(join(dataDir, 'index')).filter((d) => !d.startsWith('.'));
     expect(saved).toContain(engine.indexHash);
+    const files = readdirSync(join(dataDir, 'index', engine.indexHash));
+    for (const f of ['meta.json', 'vectors.hnsw', 'lexical.json', 'lexical.bin', 'profiles.json', 'profiles.bin']) expect(files).toContain(f);
     const again = await AnswerEngine.create(kb, { dataDir, embedder: defaultEmbedder() });
     expect(again.indexHash).toBe(engine.indexHash);
     expect(again.indexInfo.buildMs).toBe(0);

@@ -59,7 +59,7 @@ describe('hashing embeddings', () => {
 
 describe('BM25 index', () => {
   const docs = [['vneid', 'muc', '2'], ['the', 'can', 'cuoc', 'can', 'cuoc'], ['vneid', 'mat', 'khau', 'quen', 'mat', 'khau', 'vneid']];
-  const index = new Bm25Index(docs, docs.length);
+  const index = new Bm25Index(docs);
 
   it('scores only the entries containing a query term, and more for rarer terms', () => {
     const scores = index.score(['vneid', 'cuoc']);
