@@ -136,7 +136,10 @@ export function fitCalibration(
       for (let i = 0; i < n; i++) grad[i]! += err * x[i]!;
       gBias += err;
     });
-    for (let i = 0; i < n; i++) weights[i]! -= lr * (grad[i]! / xs.length + l2 * weights[i]!);
+    // Every feature can only raise confidence (a wider gap or a higher score never makes answering less
+    // right), so weights are kept non-negative: with correlated features an unconstrained fit gave one of
+    // them a negative weight, and then a guide well behind an out-of-scope subject could still be answered.
+    for (let i = 0; i < n; i++) weights[i] = Math.max(0, weights[i]! - lr * (grad[i]! / xs.length + l2 * weights[i]!));
     bias -= (lr * gBias) / xs.length;
   }
   const cal: Calibration = { features: FEATURE_NAMES, weights, bias, mean, std, threshold: 0.5, samples: samples.length, accuracy: 0 };

@@ -68,6 +68,9 @@ export interface EngineOptions {
   log?: (line: string) => void;
 }
 
+/** How far an out-of-scope subject must lead the best guide to make a question uncovered on its own. */
+const OUT_OF_SCOPE_MARGIN = 0.05;
+
 export class AnswerEngine {
   private index!: BuiltIndex;
   private guides = new Map<string, Guide>();
@@ -177,7 +180,10 @@ export class AnswerEngine {
 
     const p = best ? predict(calibration, featureVector(summary)) : 0;
     const guide = best ? this.guides.get(best.target) : undefined;
-    if (guide && p >= calibration.threshold) {
+    // A subject the base knows to be outside it, clearly ahead of every guide, settles it whatever the
+    // confidence model says: the model is linear, and a high score can outweigh a negative gap.
+    const outOfScopeAhead = best !== undefined && (summary.outOfScope?.score ?? 0) > best.score + OUT_OF_SCOPE_MARGIN;
+    if (guide && p >= calibration.threshold && !outOfScopeAhead) {
       const pieces = composeGuideAnswer(guide);
       return {
         q, status: 'answered', topic: guide.id, confidence: round(p), candidates,

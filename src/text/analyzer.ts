@@ -17,8 +17,22 @@ export interface Analysis {
   tokens: string[];
   /** `tokens` without stopwords. */
   content: string[];
-  /** Syllable bigrams within the text and within each expansion (never across them). */
+  /** Syllable bigrams within each clause of the text and within each expansion (never across them). */
   bigrams: string[];
+}
+
+/**
+ * Punctuation that ends a clause: a comma, a semicolon, a question or exclamation mark, a line break, a
+ * bracket, or a full stop or colon before a space. Full stops inside numbers ("100.000đ") do not count.
+ */
+const CLAUSE_BREAK = /[,;!?\n()…]+|[.:](?:\s|$)/;
+
+/**
+ * The clauses of a text, so word pairs are never formed across punctuation: in "đã bật NFC rồi, máy
+ * samsung" the pair "nfc máy" is not something the citizen said.
+ */
+export function splitClauses(text: string): string[] {
+  return text.split(CLAUSE_BREAK).filter((c) => /[\p{L}\p{N}]/u.test(c));
 }
 
 interface Phrase {
@@ -62,7 +76,8 @@ export class Analyzer {
       }
     }
     const tokens = [...base, ...expansions.flat()];
-    const bigrams = syllableBigrams(contentTokens(base));
+    const clauses = splitClauses(text);
+    const bigrams = clauses.length > 1 ? clauses.flatMap((c) => syllableBigrams(contentTokens(tokenize(c)))) : syllableBigrams(contentTokens(base));
     for (const e of expansions) bigrams.push(...syllableBigrams(contentTokens(e)));
     return { tokens, content: contentTokens(tokens), bigrams };
   }

@@ -51,6 +51,13 @@ describe('ranking and decisions on the real knowledge base', () => {
     }
   });
 
+  it('says not covered when a known outside subject clearly leads every guide, even on shared words', async () => {
+    // The pension-by-account guide shares "lương hưu" with the question, but computing a pension is outside.
+    const r = await engine.ask('đóng bảo hiểm 25 năm rồi, mai mốt nghỉ thì lương hưu mỗi tháng tính ra được mấy triệu');
+    expect(r.status).toBe('uncovered');
+    expect(r.candidates[0]!.topic).toBe('thanh-toan-luong-huu-tro-cap-qua-tai-khoan');
+  });
+
   it('replies politely to small talk', async () => {
     for (const q of ['xin chào', 'cam on ban nhieu', 'bạn là ai vậy', 'tạm biệt nhé']) {
       const r = await engine.ask(q);
