@@ -42,7 +42,7 @@ class ChunkedInts {
  * high bits, tf in the low ones) and sorted into rows when the index is made from the builder.
  */
 export class Bm25Builder {
-  readonly termIdOf = new Map<string, number>();
+  readonly termIdOf: Map<string, number>;
   readonly packed = new ChunkedInts();
   readonly docStart = new ChunkedInts();
   readonly docLengths = new ChunkedInts();
@@ -50,7 +50,12 @@ export class Bm25Builder {
   totalLength = 0;
   private readonly counts = new Map<number, number>();
 
-  constructor() {
+  /**
+   * `sharing` gives this index the term dictionary of another one being built alongside (the target
+   * profiles use the entries' terms): one dictionary of a large base is tens of thousands of strings.
+   */
+  constructor(sharing?: Bm25Builder) {
+    this.termIdOf = sharing?.termIdOf ?? new Map<string, number>();
     this.docStart.push(0);
   }
 
@@ -76,7 +81,9 @@ interface SavedBm25Meta {
   b: number;
   avgLength: number;
   size: number;
-  terms: string[];
+  /** Absent when the dictionary is another index's (see `save`); `termCount` is then that dictionary's size. */
+  terms?: string[];
+  termCount: number;
   postings: number;
 }
 
@@ -141,22 +148,42 @@ export class Bm25Index {
     }
   }
 
-  /** Writes the index to `<path>.json` and `<path>.bin`, so loading a saved index does not re-analyse every entry. */
-  save(path: string): void {
-    const terms = new Array<string>(this.termIdOf.size);
-    for (const [term, id] of this.termIdOf) terms[id] = term;
-    const meta: SavedBm25Meta = { k1: this.k1, b: this.b, avgLength: this.avgLength, size: this.size, terms, postings: this.postingDocs.length };
+  /** Whether this index uses the term dictionary of `other` (built with a sharing builder, or loaded so). */
+  sharesTermsWith(other: Bm25Index): boolean {
+    return this.termIdOf === other.termIdOf;
+  }
+
+  /**
+   * Writes the index to `<path>.json` and `<path>.bin`, so loading a saved index does not re-analyse every
+   * entry. With `withoutTerms` the dictionary is left out: it is saved with the index that shares it.
+   */
+  save(path: string, options: { withoutTerms?: boolean } = {}): void {
+    let terms: string[] | undefined;
+    if (!options.withoutTerms) {
+      terms = new Array<string>(this.termIdOf.size);
+      for (const [term, id] of this.termIdOf) terms[id] = term;
+    }
+    const meta: SavedBm25Meta = {
+      k1: this.k1, b: this.b, avgLength: this.avgLength, size: this.size, terms, termCount: this.termIdOf.size, postings: this.postingDocs.length,
+    };
     writeFileSync(`${path}.json`, JSON.stringify(meta));
     const parts = [this.offsets, this.postingDocs, this.idfs, this.postingImpacts];
     writeFileSync(`${path}.bin`, Buffer.concat(parts.map((a) => Buffer.from(a.buffer, a.byteOffset, a.byteLength))));
   }
 
-  /** Reads an index written by `save`; undefined when the files are missing or do not fit together. */
-  static load(path: string): Bm25Index | undefined {
+  /**
+   * Reads an index written by `save`; undefined when the files are missing or do not fit together. An index
+   * saved without its dictionary takes the one of `sharing`.
+   */
+  static load(path: string, sharing?: Bm25Index): Bm25Index | undefined {
     if (!existsSync(`${path}.json`) || !existsSync(`${path}.bin`)) return undefined;
     const meta = JSON.parse(readFileSync(`${path}.json`, 'utf8')) as SavedBm25Meta;
+    let termIdOf: Map<string, number>;
+    if (meta.terms) termIdOf = new Map(meta.terms.map((t, i) => [t, i]));
+    else if (sharing && sharing.termIdOf.size === meta.termCount) termIdOf = sharing.termIdOf;
+    else return undefined;
     const bin = readFileSync(`${path}.bin`);
-    const nTerms = meta.terms.length;
+    const nTerms = termIdOf.size;
     const sizes = [(nTerms + 1) * 4, meta.postings * 4, nTerms * 4, meta.postings * 2];
     if (bin.byteLength !== sizes.reduce((a, b) => a + b, 0)) return undefined;
     // Copy into fresh, aligned buffers (a Buffer from readFileSync may share a pool and sit at any offset).
@@ -173,7 +200,7 @@ export class Bm25Index {
       b: meta.b,
       avgLength: meta.avgLength,
       size: meta.size,
-      termIdOf: new Map(meta.terms.map((t, i) => [t, i])),
+      termIdOf,
       offsets: new Int32Array(take(sizes[0]!)),
       postingDocs: new Int32Array(take(sizes[1]!)),
       idfs: new Float32Array(take(sizes[2]!)),
@@ -190,8 +217,10 @@ export class Bm25Index {
     return id === undefined ? this.maxIdf() : this.idfs[id]!;
   }
 
+  /** Whether some entry contains the term (a shared dictionary may know terms this index never saw). */
   has(term: string): boolean {
-    return this.termIdOf.has(term);
+    const id = this.termIdOf.get(term);
+    return id !== undefined && this.offsets[id + 1]! > this.offsets[id]!;
   }
 
   /** The most one occurrence of a term can contribute relative to its IDF (a very short entry). */

@@ -240,7 +240,8 @@ export function saveIndex(dataDir: string, built: BuiltIndex, baseEmbedder: Inde
   mkdirSync(tmp, { recursive: true });
   built.ranker.saveVectors(join(tmp, 'vectors.hnsw'));
   built.ranker.lexical.entries.save(join(tmp, 'lexical'));
-  built.ranker.lexical.profiles.save(join(tmp, 'profiles'));
+  const { entries: entryIndex, profiles } = built.ranker.lexical;
+  profiles.save(join(tmp, 'profiles'), { withoutTerms: profiles.sharesTermsWith(entryIndex) });
   const meta: IndexMeta = {
     version: ENGINE_VERSION,
     hash: built.hash,
@@ -287,7 +288,8 @@ export function loadIndex(dataDir: string, hash: string, embedder: IndexEmbedder
   }
   const store = VectorStore.load(join(dir, 'vectors.hnsw'), meta.dimensions, entries.filter(hasVector).length);
   // Missing or mismatched lexical files are rebuilt from the entries.
-  const lexical = { entries: Bm25Index.load(join(dir, 'lexical')), profiles: Bm25Index.load(join(dir, 'profiles')) };
+  const entryIndex = Bm25Index.load(join(dir, 'lexical'));
+  const lexical = { entries: entryIndex, profiles: Bm25Index.load(join(dir, 'profiles'), entryIndex) };
   const targets = new Set(entries.map((e) => e.target)).size;
   const usable = lexical.entries?.size === entries.length && lexical.profiles?.size === targets;
   const ranker = new HybridRanker(entries, store, queryEmbedder, analyzer, usable ? (lexical as LexicalIndexes) : undefined);

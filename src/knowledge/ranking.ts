@@ -59,7 +59,7 @@ export function buildLexicalIndex(
   onAnalysis?: (entry: number, analysis: Analysis) => void,
 ): LexicalIndexes {
   const entryIndex = new Bm25Builder();
-  const profileIndex = new Bm25Builder();
+  const profileIndex = new Bm25Builder(entryIndex);
   const done = new Set<string>();
   let profile: string[] = [];
   for (let i = 0; i < entries.length; i++) {

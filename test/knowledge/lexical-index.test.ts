@@ -1,4 +1,8 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Bm25Index } from '../../src/knowledge/bm25.js';
 import { buildLexicalIndex } from '../../src/knowledge/ranking.js';
 import type { IndexEntry } from '../../src/knowledge/entries.js';
 import { Analyzer } from '../../src/text/analyzer.js';
@@ -46,6 +50,26 @@ describe('lexical indexes: entries and target profiles', () => {
     const perTarget = profiles.score(q);
     expect(perTarget[0]).toBeGreaterThan(perTarget[1]!);
     expect(perTarget[2]).toBe(0);
+  });
+
+  it('profiles share the entries’ dictionary, yet know only their own words; saved and loaded with it', () => {
+    expect(profiles.sharesTermsWith(byEntry)).toBe(true);
+    expect(byEntry.has('mat')).toBe(true);
+    expect(profiles.has('mat')).toBe(false);
+    const dir = mkdtempSync(join(tmpdir(), 'lexical-'));
+    try {
+      byEntry.save(join(dir, 'lexical'));
+      profiles.save(join(dir, 'profiles'), { withoutTerms: true });
+      const entriesBack = Bm25Index.load(join(dir, 'lexical'))!;
+      expect(Bm25Index.load(join(dir, 'profiles'))).toBeUndefined();
+      const profilesBack = Bm25Index.load(join(dir, 'profiles'), entriesBack)!;
+      expect(profilesBack.sharesTermsWith(entriesBack)).toBe(true);
+      const q = terms('hội mới đăng ký con dấu');
+      expect([...profilesBack.score(q)]).toEqual([...profiles.score(q)]);
+      expect([...entriesBack.score(q)]).toEqual([...byEntry.score(q)]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('refuses entries whose targets are not contiguous', () => {
