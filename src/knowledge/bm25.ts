@@ -16,8 +16,6 @@ const IMPACT_SCALE = 65535;
 /** Counts above this are capped (BM25 saturates long before); term ids fit in the remaining bits. */
 const TF_LIMIT = 128;
 const MAX_TERMS = Math.floor(0x7fffffff / TF_LIMIT);
-const CHUNK_BITS = 18;
-const CHUNK_SIZE = 1 << CHUNK_BITS;
 
 /**
  * An append-only typed buffer in fixed chunks: collecting millions of postings never copies or frees a
@@ -25,15 +23,20 @@ const CHUNK_SIZE = 1 << CHUNK_BITS;
  */
 class ChunkedInts {
   private readonly chunks: Int32Array[] = [];
+  private readonly mask: number;
   length = 0;
+  /** Chunks of 2^bits numbers: 1 MB for postings, less for the per-entry lists. */
+  constructor(private readonly bits = 18) {
+    this.mask = (1 << bits) - 1;
+  }
   push(v: number): void {
-    const at = this.length & (CHUNK_SIZE - 1);
-    if (at === 0) this.chunks.push(new Int32Array(CHUNK_SIZE));
+    const at = this.length & this.mask;
+    if (at === 0) this.chunks.push(new Int32Array(this.mask + 1));
     this.chunks[this.chunks.length - 1]![at] = v;
     this.length++;
   }
   get(i: number): number {
-    return this.chunks[i >>> CHUNK_BITS]![i & (CHUNK_SIZE - 1)]!;
+    return this.chunks[i >>> this.bits]![i & this.mask]!;
   }
 }
 
@@ -44,8 +47,8 @@ class ChunkedInts {
 export class Bm25Builder {
   readonly termIdOf: Map<string, number>;
   readonly packed = new ChunkedInts();
-  readonly docStart = new ChunkedInts();
-  readonly docLengths = new ChunkedInts();
+  readonly docStart = new ChunkedInts(14);
+  readonly docLengths = new ChunkedInts(14);
   size = 0;
   totalLength = 0;
   private readonly counts = new Map<number, number>();

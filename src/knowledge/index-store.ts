@@ -23,6 +23,7 @@ import { perturbQuestion } from './calibration-queries.js';
 import { HashingEmbeddings, type HashingEmbeddingsState } from './embeddings/hashing.js';
 import type { CalibrationLine, Guide, OutOfScopeSubject, SmalltalkIntent, SynonymEntry } from './schema.js';
 import { Analyzer } from '../text/analyzer.js';
+import { collectGarbage } from './collect-garbage.js';
 
 /**
  * The index format and the code that fills it: a change to the engine or text code must invalidate saved
@@ -40,6 +41,8 @@ function sourceFingerprint(): string {
   return h.digest('hex').slice(0, 12);
 }
 const MAX_CALIBRATION_QUESTIONS = 900;
+/** Above this many entries a build collects garbage before filling the vector index (see collect-garbage.ts). */
+const LARGE_BASE_ENTRIES = 10_000;
 const MAX_CALIBRATION_OOS = 400;
 const KEEP_OLD_INDEXES = 2;
 /** Texts per request to a remote embeddings endpoint. */
@@ -146,7 +149,7 @@ async function calibrate(ranker: HybridRanker, entries: readonly IndexEntry[]): 
   const oosIdx = entries.flatMap((e, i) => (e.kind === 'oos' ? [i] : []));
   const samples: CalibrationSample[] = [];
   // Large bases need fewer samples per guide for the same precision, and each query costs more.
-  const scale = entries.length > 10_000 ? 0.25 : 1;
+  const scale = entries.length > LARGE_BASE_ENTRIES ? 0.25 : 1;
   const picked = [
     ...sample(questionIdx, Math.round(MAX_CALIBRATION_QUESTIONS * scale)),
     ...sample(oosIdx, Math.round(MAX_CALIBRATION_OOS * scale)),
@@ -185,6 +188,7 @@ export async function buildIndex(input: IndexInput, baseEmbedder: IndexEmbedder)
     if (fitting && hasVector(entries[i]!)) fitting.add(analysis);
   });
   releaseSectionTexts(entries);
+  if (entries.length > LARGE_BASE_ENTRIES) collectGarbage();
   let store: VectorStore | undefined;
   let dimensions = embedder instanceof HashingEmbeddings ? embedder.dimension : 1;
   if (embedder instanceof HashingEmbeddings) {
