@@ -33,6 +33,9 @@ export const TOKEN_EXPANSIONS: Readonly<Record<string, string>> = {
 /** Multi-word synonyms folded to one canonical phrase, applied on the folded token stream. */
 export const PHRASE_SYNONYMS: ReadonlyArray<readonly [string, string]> = [
   ['qua mang', 'truc tuyen'],
+  // "ô tô" folds to two syllables that read as "ở" (a stopword) and "tô/tờ": without accents it is only
+  // safe after "xe". With accents it is rewritten before folding (see tokenize).
+  ['xe o to', 'xe oto'],
   ['tren mang', 'truc tuyen'],
   ['phan mem', 'ung dung'],
   ['the chip', 'can cuoc gan chip'],

@@ -84,9 +84,21 @@ function disambiguate(raw: string[], i: number): readonly string[] | undefined {
  */
 const POLITE_PARTICLE = /(?<![\p{L}\p{N}])ạ(?![\p{L}\p{N}])/gu;
 
+/**
+ * Accented words that folding would break into stopwords: "ô tô" would become "o to", read as "ở" plus
+ * "tô"/"tờ", and the car would vanish from the question. They become one token before folding.
+ */
+const ACCENTED_COMPOUNDS: ReadonlyArray<readonly [RegExp, string]> = [[/(?<![\p{L}\p{N}])ô[\s-]?tô(?![\p{L}\p{N}])/gu, ' oto ']];
+
+function joinAccentedCompounds(text: string): string {
+  let out = text;
+  for (const [pattern, replacement] of ACCENTED_COMPOUNDS) out = out.replace(pattern, replacement);
+  return out;
+}
+
 /** The full pipeline: returns folded, expanded syllable tokens (stopwords kept). */
 export function tokenize(text: string): string[] {
-  const folded = foldDiacritics(toNfcLower(text).replace(POLITE_PARTICLE, ' '));
+  const folded = foldDiacritics(joinAccentedCompounds(toNfcLower(text).replace(POLITE_PARTICLE, ' ')));
   const raw = rawTokens(folded);
   const out: string[] = [];
   for (let i = 0; i < raw.length; i++) out.push(...(disambiguate(raw, i) ?? normalizeRawToken(raw[i]!)));

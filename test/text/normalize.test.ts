@@ -110,6 +110,14 @@ describe('tokens', () => {
     expect(tokenize('Cho hỏi: kích hoạt VNeID mức 2?')).toEqual(['cho', 'hoi', 'kich', 'hoat', 'vneid', 'muc', '2']);
   });
 
+  it('keeps "ô tô" one word instead of folding it into a stopword and "to"', () => {
+    expect(tokenize('Mới mua xe ô tô')).toEqual(['moi', 'mua', 'xe', 'oto']);
+    expect(tokenize('mua Ôtô trả góp')).toEqual(['mua', 'oto', 'tra', 'gop']);
+    expect(tokenize('xe o to con')).toEqual(['xe', 'oto', 'con']);
+    // Without accents and without "xe", "o to" may be "ở tổ": left alone.
+    expect(tokenize('ở tổ dân phố')).toEqual(['o', 'to', 'dan', 'pho']);
+  });
+
   it('separates digits glued to letters', () => {
     expect(tokenize('200k')).toEqual(['200', 'khong']);
     expect(tokenize('muc2')).toEqual(['muc', '2']);
