@@ -7,7 +7,7 @@ import { featureVector, predict, summarize } from './decision.js';
 import { composeGuideAnswer, composeUncovered, type Suggestion } from './compose.js';
 import { SMALLTALK_PREFIX } from './entries.js';
 import type { Guide, Indicator, SmalltalkIntent } from './schema.js';
-import { contentTokens, tokenize } from '../text/normalize.js';
+import { contentTokens, normalizeText, tokenize } from '../text/normalize.js';
 import { foldDiacritics } from '../text/fold.js';
 
 export type AskStatus = 'answered' | 'uncovered' | 'smalltalk';
@@ -41,8 +41,9 @@ const MAX_SMALLTALK_WORDS = 12;
 const QUESTION_SIGNALS =
   /\?|\b(gi|j|sao|s|nao|dau|khong|ko|k|hok|chua|bao nhieu|bn|the nao|ntn|hoi|giup|can|muon|lam on|huong dan|chi cho|duoc khong)\b/;
 
+/** Checked on the raw folded text (for "?" and "k") and on the normalised tokens (typos: "gif" is "gì"). */
 function asksSomething(text: string): boolean {
-  return QUESTION_SIGNALS.test(foldDiacritics(text.toLowerCase()));
+  return QUESTION_SIGNALS.test(foldDiacritics(text.toLowerCase())) || QUESTION_SIGNALS.test(normalizeText(text));
 }
 
 /** Content words of the small-talk examples, and those of them no guide title or keyword uses. */

@@ -58,6 +58,12 @@ describe('ranking and decisions on the real knowledge base', () => {
     expect(r.candidates[0]!.topic).toBe('thanh-toan-luong-huu-tro-cap-qua-tai-khoan');
   });
 
+  it('recognises a question word typed with a telex leftover ("gif"), so the question is not taken for small talk', async () => {
+    const r = await engine.ask('tổ công nghệ số cộng đồng là gif');
+    expect(r.status).toBe('answered');
+    expect(r.topic).toBe('chung-to-cong-nghe-so-cong-dong');
+  });
+
   it('replies politely to small talk', async () => {
     for (const q of ['xin chào', 'cam on ban nhieu', 'bạn là ai vậy', 'tạm biệt nhé']) {
       const r = await engine.ask(q);
