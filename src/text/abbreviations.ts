@@ -30,8 +30,12 @@ export const TOKEN_EXPANSIONS: Readonly<Record<string, string>> = {
   li: 'ly', ti: 'ty', qui: 'quy', mi: 'my',
 };
 
-/** Multi-word synonyms folded to one canonical phrase, applied on the folded token stream. */
-export const PHRASE_SYNONYMS: ReadonlyArray<readonly [string, string]> = [
+/**
+ * Multi-word synonyms folded to one canonical phrase, applied on the folded token stream. A rule marked
+ * `plain` applies only to text typed without accents: with accents the folded form is ambiguous ("số đó",
+ * that number, folds like "sổ đỏ", the land certificate), and the accented form is caught before folding.
+ */
+export const PHRASE_SYNONYMS: ReadonlyArray<readonly [string, string, 'plain'?]> = [
   ['qua mang', 'truc tuyen'],
   // "ô tô" folds to two syllables that read as "ở" (a stopword) and "tô/tờ": without accents it is only
   // safe after "xe". With accents it is rewritten before folding (see tokenize).
@@ -43,8 +47,10 @@ export const PHRASE_SYNONYMS: ReadonlyArray<readonly [string, string]> = [
   ['chung minh thu', 'cmnd chung minh'],
   ['chung minh nhan dan', 'cmnd chung minh'],
   ['bang lai', 'giay phep lai xe'],
-  ['so do', 'giay chung nhan quyen su dung dat'],
-  ['so hong', 'giay chung nhan quyen su dung dat'],
+  ['so do', 'giay chung nhan quyen su dung dat', 'plain'],
+  ['so hong', 'giay chung nhan quyen su dung dat', 'plain'],
+  ['sodo', 'giay chung nhan quyen su dung dat'],
+  ['sohong', 'giay chung nhan quyen su dung dat'],
   ['cap 1', 'muc 1'],
   ['cap 2', 'muc 2'],
   ['dinh danh muc', 'dinh danh dien tu muc'],

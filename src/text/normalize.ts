@@ -16,17 +16,23 @@ function rawTokens(folded: string): string[] {
 }
 
 /** The phrase rules with their first token and output tokens, split once. */
-const PHRASE_RULES = PHRASE_SYNONYMS.map(([from, to]) => ({ from: ` ${from} `, to: ` ${to} `, first: from.split(' ')[0]!, output: to.split(' ') }));
+const PHRASE_RULES = PHRASE_SYNONYMS.map(([from, to, only]) => ({
+  from: ` ${from} `,
+  to: ` ${to} `,
+  first: from.split(' ')[0]!,
+  output: to.split(' '),
+  plainOnly: only === 'plain',
+}));
 
 /**
  * Rewrites phrases in rule order, each rule over the whole text (a rule sees the output of earlier ones).
  * A rule can only match when its first token is present, so most texts check only a few rules.
  */
-function applyPhraseSynonyms(tokens: string[]): string[] {
+function applyPhraseSynonyms(tokens: string[], accented: boolean): string[] {
   const present = new Set(tokens);
   let text: string | undefined;
   for (const rule of PHRASE_RULES) {
-    if (!present.has(rule.first)) continue;
+    if (!present.has(rule.first) || (accented && rule.plainOnly)) continue;
     text ??= ` ${tokens.join(' ')} `;
     if (!text.includes(rule.from)) continue;
     text = text.split(rule.from).join(rule.to);
@@ -88,7 +94,15 @@ const POLITE_PARTICLE = /(?<![\p{L}\p{N}])ạ(?![\p{L}\p{N}])/gu;
  * Accented words that folding would break into stopwords: "ô tô" would become "o to", read as "ở" plus
  * "tô"/"tờ", and the car would vanish from the question. They become one token before folding.
  */
-const ACCENTED_COMPOUNDS: ReadonlyArray<readonly [RegExp, string]> = [[/(?<![\p{L}\p{N}])ô[\s-]?tô(?![\p{L}\p{N}])/gu, ' oto ']];
+const ACCENTED_COMPOUNDS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/(?<![\p{L}\p{N}])ô[\s-]?tô(?![\p{L}\p{N}])/gu, ' oto '],
+  // "sổ đỏ", "sổ hồng" (land certificates) against "số đó" (that number), "số hồng": the accents decide.
+  [/(?<![\p{L}\p{N}])sổ\s+đỏ(?![\p{L}\p{N}])/gu, ' sodo '],
+  [/(?<![\p{L}\p{N}])sổ\s+hồng(?![\p{L}\p{N}])/gu, ' sohong '],
+];
+
+/** Any accented Latin letter (Latin-1 to the Vietnamese block), đ included. */
+const ACCENTED_LETTER = /[\u00c0-\u024f\u1e00-\u1eff]/u;
 
 function joinAccentedCompounds(text: string): string {
   let out = text;
@@ -98,11 +112,12 @@ function joinAccentedCompounds(text: string): string {
 
 /** The full pipeline: returns folded, expanded syllable tokens (stopwords kept). */
 export function tokenize(text: string): string[] {
-  const folded = foldDiacritics(joinAccentedCompounds(toNfcLower(text).replace(POLITE_PARTICLE, ' ')));
+  const lower = toNfcLower(text);
+  const folded = foldDiacritics(joinAccentedCompounds(lower.replace(POLITE_PARTICLE, ' ')));
   const raw = rawTokens(folded);
   const out: string[] = [];
   for (let i = 0; i < raw.length; i++) out.push(...(disambiguate(raw, i) ?? normalizeRawToken(raw[i]!)));
-  return applyPhraseSynonyms(out);
+  return applyPhraseSynonyms(out, ACCENTED_LETTER.test(lower));
 }
 
 /** Normalised text for display or hashing: the tokens joined by single spaces. */

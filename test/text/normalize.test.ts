@@ -118,6 +118,13 @@ describe('tokens', () => {
     expect(tokenize('ở tổ dân phố')).toEqual(['o', 'to', 'dan', 'pho']);
   });
 
+  it('tells "sổ đỏ" (land certificate) from "số đó" (that number) by the accents; without accents reads the certificate', () => {
+    expect(tokenize('số đó cắt rồi')).toEqual(['so', 'do', 'cat', 'roi']);
+    expect(tokenize('sổ đỏ nhà tôi').slice(0, 3)).toEqual(['giay', 'chung', 'nhan']);
+    expect(tokenize('Sổ Hồng căn hộ').slice(0, 3)).toEqual(['giay', 'chung', 'nhan']);
+    expect(tokenize('so do nha toi').slice(0, 3)).toEqual(['giay', 'chung', 'nhan']);
+  });
+
   it('separates digits glued to letters', () => {
     expect(tokenize('200k')).toEqual(['200', 'khong']);
     expect(tokenize('muc2')).toEqual(['muc', '2']);
