@@ -62,17 +62,34 @@ export class Bm25Builder {
     this.docStart.push(0);
   }
 
+  private partLength = 0;
+
+  /** Adds one entry. */
   add(terms: readonly string[]): void {
+    this.addPart(terms);
+    this.endEntry();
+  }
+
+  /**
+   * Adds terms to the entry being collected; `endEntry` closes it. An entry made of several texts (a
+   * target's profile) is counted as it goes, without keeping the texts' term strings until it ends.
+   */
+  addPart(terms: readonly string[]): void {
     const counts = this.counts;
-    counts.clear();
     for (const t of terms) {
       let id = this.termIdOf.get(t);
       if (id === undefined) this.termIdOf.set(t, (id = this.termIdOf.size));
       counts.set(id, (counts.get(id) ?? 0) + 1);
     }
-    for (const [id, c] of counts) this.packed.push(id * TF_LIMIT + Math.min(TF_LIMIT - 1, c));
-    this.docLengths.push(terms.length);
-    this.totalLength += terms.length;
+    this.partLength += terms.length;
+  }
+
+  endEntry(): void {
+    for (const [id, c] of this.counts) this.packed.push(id * TF_LIMIT + Math.min(TF_LIMIT - 1, c));
+    this.counts.clear();
+    this.docLengths.push(this.partLength);
+    this.totalLength += this.partLength;
+    this.partLength = 0;
     this.docStart.push(this.packed.length);
     this.size++;
   }

@@ -61,19 +61,17 @@ export function buildLexicalIndex(
   const entryIndex = new Bm25Builder();
   const profileIndex = new Bm25Builder(entryIndex);
   const done = new Set<string>();
-  let profile: string[] = [];
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!;
     const analysis = analyzer.analyze(entry.text);
     onAnalysis?.(i, analysis);
     const terms = analysisTerms(analysis);
     entryIndex.add(terms);
-    if (hasVector(entry)) for (const t of terms) profile.push(t);
+    if (hasVector(entry)) profileIndex.addPart(terms);
     if (entries[i + 1]?.target !== entry.target) {
       if (done.has(entry.target)) throw new Error(`lexical index: the entries of ${entry.target} are not contiguous`);
       done.add(entry.target);
-      profileIndex.add(profile);
-      profile = [];
+      profileIndex.endEntry();
     }
   }
   return { entries: new Bm25Index(entryIndex), profiles: new Bm25Index(profileIndex, PROFILE_OPTIONS) };

@@ -62,7 +62,10 @@ export class Analyzer {
   }
 
   analyze(text: string): Analysis {
-    const base = tokenize(text);
+    // Each clause is tokenised on its own (once): its tokens make the text's, and its bigrams stay inside it.
+    const clauses = splitClauses(text);
+    const clauseTokens = clauses.length > 1 ? clauses.map((c) => tokenize(c)) : [tokenize(text)];
+    const base = clauseTokens.length > 1 ? clauseTokens.flat() : clauseTokens[0]!;
     const joined = ` ${base.join(' ')} `;
     const expansions: string[][] = [];
     const seen = new Set<string>();
@@ -76,8 +79,7 @@ export class Analyzer {
       }
     }
     const tokens = [...base, ...expansions.flat()];
-    const clauses = splitClauses(text);
-    const bigrams = clauses.length > 1 ? clauses.flatMap((c) => syllableBigrams(contentTokens(tokenize(c)))) : syllableBigrams(contentTokens(base));
+    const bigrams = clauseTokens.flatMap((c) => syllableBigrams(contentTokens(c)));
     for (const e of expansions) bigrams.push(...syllableBigrams(contentTokens(e)));
     return { tokens, content: contentTokens(tokens), bigrams };
   }
