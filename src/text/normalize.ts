@@ -53,7 +53,14 @@ function normalizeRawToken(raw: string): readonly string[] {
   const cached = TOKEN_CACHE.get(raw);
   if (cached) return cached;
   const out: string[] = [];
+  let previous = '';
   for (const piece of splitAlnum(raw)) {
+    const amount = /^[0-9]+$/.test(previous) ? AMOUNT_UNITS[piece] : undefined;
+    previous = piece;
+    if (amount !== undefined) {
+      out.push(amount);
+      continue;
+    }
     const expansion = TOKEN_EXPANSIONS[piece];
     if (expansion !== undefined) {
       out.push(...expansion.split(' ').filter(Boolean));
@@ -78,7 +85,12 @@ const QUANTITY_WORDS = new Set([
 ]);
 
 /** "bn" is "bao nhiêu" before a quantity or at the end ("hết bn"), otherwise "bạn" ("bn là ai"). */
+/** After a number, "k" is a thousand ("200k"), "tr" a million: not "không", "trong". */
+const AMOUNT_UNITS: Readonly<Record<string, string>> = { k: 'nghin', tr: 'trieu' };
+
 function disambiguate(raw: string[], i: number): readonly string[] | undefined {
+  const unit = AMOUNT_UNITS[raw[i]!];
+  if (unit !== undefined && i > 0 && /^[0-9]+$/.test(raw[i - 1]!)) return [unit];
   if (raw[i] !== 'bn') return undefined;
   const next = raw[i + 1];
   return next === undefined || QUANTITY_WORDS.has(next) ? ['bao', 'nhieu'] : ['ban'];

@@ -126,7 +126,10 @@ describe('tokens', () => {
   });
 
   it('separates digits glued to letters', () => {
-    expect(tokenize('200k')).toEqual(['200', 'khong']);
+    expect(tokenize('200k')).toEqual(['200', 'nghin']);
+    expect(tokenize('phí 50 k thôi')).toEqual(['phi', '50', 'nghin', 'thoi']);
+    expect(tokenize('được 2tr')).toEqual(['duoc', '2', 'trieu']);
+    expect(tokenize('k biết')).toEqual(['khong', 'biet']);
     expect(tokenize('muc2')).toEqual(['muc', '2']);
   });
 
