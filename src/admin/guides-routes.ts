@@ -16,6 +16,7 @@ import { PublishFailedError } from '../knowledge-admin/runtime.js';
 import type { GuideVersion } from '../knowledge-admin/store.js';
 import { requireAdminToken } from './auth.js';
 import { DASHBOARD_DIR, SECURITY_HEADERS } from './dashboard.js';
+import { parseRequest } from '../http/errors.js';
 
 const MAX_MARKDOWN = 200_000;
 const textBody = express.text({ type: ['text/markdown', 'text/x-markdown', 'text/plain'], limit: '512kb' });
@@ -33,21 +34,12 @@ type GuideBody = z.infer<typeof GuideBody>;
 const ActorBody = z.object({ author: z.string().max(200).optional(), baseVersion: z.number().int().min(0).nullable().optional() });
 const ListQuery = z.object({ limit: z.coerce.number().int().min(1).max(500).optional(), guide: z.string().max(120).optional() });
 
-function parseWith<T>(schema: z.ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new AppError('invalid_request', `${issue?.path.join('.') || 'yêu cầu'}: không hợp lệ`);
-  }
-  return r.data;
-}
-
 function parseBody(req: Request): GuideBody {
   if (typeof req.body === 'string') return { markdown: req.body };
   if (typeof req.body?.markdown !== 'string') {
     throw new AppError('invalid_request', 'Thiếu nội dung hướng dẫn: gửi JSON {"markdown": "..."} hoặc Markdown với Content-Type: text/markdown.');
   }
-  return parseWith(GuideBody, req.body);
+  return parseRequest(GuideBody, req.body);
 }
 
 /** The administrator's name: JSON `author`, else the X-Admin-Name header (percent-decoded), else a default. */
@@ -126,7 +118,7 @@ export function guidesAdminRoutes(admin: KnowledgeAdmin, adminToken: string | un
   });
 
   router.delete('/api/admin/guides/:id', express.json({ limit: '16kb' }), async (req, res) => {
-    const body = parseWith(ActorBody, req.body ?? {});
+    const body = parseRequest(ActorBody, req.body ?? {});
     const version = await editor.remove(req.params.id, { author: authorOf(req, body.author), baseVersion: body.baseVersion });
     res.json({ version: versionView(version, upTo()) });
   });
@@ -149,13 +141,13 @@ export function guidesAdminRoutes(admin: KnowledgeAdmin, adminToken: string | un
   router.post('/api/admin/guides/:id/versions/:version/rollback', express.json({ limit: '16kb' }), async (req, res) => {
     const target = req.params.version === 'file' ? 'file' : Number(req.params.version);
     if (target !== 'file' && !(Number.isInteger(target) && target > 0)) throw new AppError('invalid_request', 'Số phiên bản không hợp lệ.');
-    const body = parseWith(ActorBody, req.body ?? {});
+    const body = parseRequest(ActorBody, req.body ?? {});
     const { version, publish } = await editor.rollback(req.params.id, target, authorOf(req, body.author));
     res.json({ version: versionView(version, upTo()), publication: publish.publication, skipped: publish.skipped });
   });
 
   router.post('/api/admin/knowledge/publish', express.json({ limit: '16kb' }), async (req, res) => {
-    const body = parseWith(ActorBody, req.body ?? {});
+    const body = parseRequest(ActorBody, req.body ?? {});
     const outcome = await runtime.publish(authorOf(req, body.author), 'admin');
     res.json(outcome);
   });
@@ -175,12 +167,12 @@ export function guidesAdminRoutes(admin: KnowledgeAdmin, adminToken: string | un
   });
 
   router.get('/api/admin/knowledge/publications', async (req, res) => {
-    const q = parseWith(ListQuery, req.query);
+    const q = parseRequest(ListQuery, req.query);
     res.json({ publications: await store.listPublications(q.limit ?? 50) });
   });
 
   router.get('/api/admin/knowledge/audit', async (req, res) => {
-    const q = parseWith(ListQuery, req.query);
+    const q = parseRequest(ListQuery, req.query);
     res.json({ entries: await store.listAudit({ limit: q.limit ?? 100, guideId: q.guide || undefined }) });
   });
 

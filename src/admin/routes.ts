@@ -10,6 +10,7 @@ import { toTurnView } from '../feedback/triage.js';
 import type { AnswerEngine } from '../knowledge/engine.js';
 import { foldSearchText } from '../feedback/recorder.js';
 import { requireAdminToken } from './auth.js';
+import { parseRequest } from '../http/errors.js';
 
 const DEFAULT_RANGE_DAYS = 30;
 const MAX_RANGE_DAYS = 1100;
@@ -48,15 +49,6 @@ const TriageBody = z.object({
   note: z.string().max(2000).optional(),
   questions: z.array(z.string().max(2000)).max(50).optional(),
 });
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new AppError('invalid_request', `${issue?.path.join('.') || 'yêu cầu'}: ${issue?.message ?? 'không hợp lệ'}`);
-  }
-  return r.data;
-}
 
 export interface AdminRoutesOptions {
   core: FeedbackCore;
@@ -98,7 +90,7 @@ export function adminApiRoutes({ core, engine, now }: AdminRoutesOptions): Route
   });
 
   router.get('/api/admin/uncovered', async (req: Request, res) => {
-    const q = parse(TurnListQuery, req.query);
+    const q = parseRequest(TurnListQuery, req.query);
     const hasRange = q.from !== undefined || q.to !== undefined;
     const r = hasRange ? range(q) : undefined;
     const result = await core.triage.queue({
@@ -109,7 +101,7 @@ export function adminApiRoutes({ core, engine, now }: AdminRoutesOptions): Route
   });
 
   router.get('/api/admin/turns', async (req, res) => {
-    const q = parse(TurnListQuery, req.query);
+    const q = parseRequest(TurnListQuery, req.query);
     const hasRange = q.from !== undefined || q.to !== undefined;
     const r = hasRange ? range(q) : undefined;
     const query = {
@@ -122,7 +114,7 @@ export function adminApiRoutes({ core, engine, now }: AdminRoutesOptions): Route
   });
 
   router.get('/api/admin/reports', async (req, res) => {
-    const q = parse(ReportQuery, req.query);
+    const q = parseRequest(ReportQuery, req.query);
     const { from, to } = range(q);
     const report = await core.reports.build({ by: q.by, period: q.period, from, to, indicator: q.indicator, commune: q.commune });
     if (q.format === 'csv') {
@@ -136,13 +128,13 @@ export function adminApiRoutes({ core, engine, now }: AdminRoutesOptions): Route
   });
 
   router.post('/api/admin/triage', json({ limit: '256kb' }), async (req, res) => {
-    const body = parse(TriageBody, req.body);
+    const body = parseRequest(TriageBody, req.body);
     const result = await core.triage.act({ ...body, kind: body.kind as (typeof TRIAGE_ACTION_KINDS)[number] });
     res.status(201).json({ action: result.action, added: result.added, moved: result.moved });
   });
 
   router.get('/api/admin/triage/actions', async (req, res) => {
-    const q = parse(z.object({ limit: intParam(500) }), req.query);
+    const q = parseRequest(z.object({ limit: intParam(500) }), req.query);
     res.json({ actions: await core.triage.actions(q.limit ?? 50) });
   });
 

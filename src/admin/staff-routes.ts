@@ -12,6 +12,7 @@ import type { HandoffService } from '../handoff/service.js';
 import type { StaffMember, Ticket } from '../handoff/types.js';
 import { requireAdminToken } from './auth.js';
 import { DASHBOARD_DIR } from './dashboard.js';
+import { parseRequest } from '../http/errors.js';
 
 const SECURITY_HEADERS: Record<string, string> = {
   'Content-Security-Policy':
@@ -31,15 +32,6 @@ export interface StaffRoutesOptions {
 }
 
 const name = z.string().trim().min(2, 'cần họ tên cán bộ (ít nhất 2 ký tự)').max(80);
-
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const r = schema.safeParse(value);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new AppError('invalid_request', `${issue?.path.join('.') || 'yêu cầu'}: ${issue?.message ?? 'không hợp lệ'}`);
-  }
-  return r.data;
-}
 
 export function staffAdminRoutes(options: StaffRoutesOptions): Router {
   const router = Router();
@@ -79,7 +71,7 @@ export function staffAdminRoutes(options: StaffRoutesOptions): Router {
   });
 
   api.post('/', json({ limit: '16kb' }), async (req, res) => {
-    const body = parse(
+    const body = parseRequest(
       z.object({
         channel: z.enum(['zalo', 'messenger']),
         platformUserId: z.string().trim().regex(/^\d{5,25}$/, 'mã người dùng trên nền tảng là một dãy số'),
@@ -93,13 +85,13 @@ export function staffAdminRoutes(options: StaffRoutesOptions): Router {
   });
 
   api.delete('/:id', async (req, res) => {
-    const id = parse(z.string().uuid('mã cán bộ không hợp lệ'), req.params.id);
+    const id = parseRequest(z.string().uuid('mã cán bộ không hợp lệ'), req.params.id);
     if (!(await service().store.removeStaff(id))) throw new AppError('not_found', 'Không có cán bộ này.');
     res.status(204).end();
   });
 
   api.post('/join-codes', json({ limit: '16kb' }), async (req, res) => {
-    const body = parse(z.object({ communeCode: commune, name, ttlHours: z.coerce.number().int().min(1).max(720).optional() }), req.body);
+    const body = parseRequest(z.object({ communeCode: commune, name, ttlHours: z.coerce.number().int().min(1).max(720).optional() }), req.body);
     const created = await service().createJoinCode({ communeCode: body.communeCode ?? null, name: body.name, ttlHours: body.ttlHours });
     res.status(201).json({ code: created.code, expiresAt: created.expiresAt.toISOString(), message: `Cán bộ nhắn cho trợ lý: mã cán bộ ${created.code}` });
   });
@@ -115,13 +107,13 @@ export function staffAdminRoutes(options: StaffRoutesOptions): Router {
   });
 
   api.get('/tickets', async (req, res) => {
-    const q = parse(z.object({ status: z.enum(['open', 'claimed', 'closed']).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }), req.query);
+    const q = parseRequest(z.object({ status: z.enum(['open', 'claimed', 'closed']).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }), req.query);
     const tickets = await service().store.listTickets({ status: q.status, limit: q.limit });
     res.json({ tickets: tickets.map(ticketView) });
   });
 
   api.get('/tickets/:id', async (req, res) => {
-    const id = parse(z.coerce.number().int().min(1), req.params.id);
+    const id = parseRequest(z.coerce.number().int().min(1), req.params.id);
     const ticket = await service().store.getTicket(id);
     if (!ticket) throw new AppError('not_found', 'Không có phiếu này.');
     const messages = await service().store.listMessages(id);

@@ -4,24 +4,14 @@
  */
 import { z } from 'zod';
 import { AppError } from '../errors/app-error.js';
+import { blankToUndefined, StorageEnvSchema } from '../storage/config.js';
 
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-
-export const FeedbackConfigSchema = z.object({
+/**
+ * DATABASE_URL (unset: the turn log lives in DATA_DIR/feedback.sqlite) and DATABASE_SCHEMA are validated
+ * exactly as src/storage/config.ts does.
+ */
+export const FeedbackConfigSchema = StorageEnvSchema.pick({ DATABASE_URL: true, DATABASE_SCHEMA: true }).extend({
   DATA_DIR: z.string().min(1).default('./data'),
-  /** PostgreSQL connection string; when unset the turn log lives in DATA_DIR/feedback.sqlite. */
-  DATABASE_URL: z.preprocess(
-    blankToUndefined,
-    z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, 'phải có dạng postgres://user:pass@host:5432/db')
-      .optional(),
-  ),
-  /** PostgreSQL schema holding the feedback tables (lets several deployments share one database). */
-  DATABASE_SCHEMA: z.preprocess(
-    blankToUndefined,
-    z.string().regex(/^[a-z_][a-z0-9_]{0,62}$/, 'chỉ gồm chữ thường, số và dấu gạch dưới, ví dụ feedback').default('feedback'),
-  ),
   /** Turns older than this many days are deleted; triage decisions are kept. */
   RETENTION_DAYS: z.coerce.number().int('phải là số ngày nguyên').min(1).max(3650).default(180),
   /** Shared secret for /admin and /api/admin; at least 16 characters. Unset: the admin area refuses everyone. */

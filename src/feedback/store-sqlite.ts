@@ -1,7 +1,5 @@
 /** The embedded default turn log: one SQLite file (DATA_DIR/feedback.sqlite) in WAL mode. */
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { applySqliteMigrations, openSqliteDatabase, type SqliteDatabase } from '../storage/sqlite-database.js';
 import { SQLITE_MIGRATIONS } from './migrations.js';
 import {
   aggregateRow,
@@ -38,31 +36,17 @@ const dialect: DialectValues = {
 
 export class SqliteTurnLogStore implements TurnLogStore {
   readonly backend = 'sqlite' as const;
-  private readonly db: Database.Database;
+  private readonly db: SqliteDatabase;
 
   /** `file` may be ':memory:' for tests. */
   constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
     // In WAL mode NORMAL never corrupts the file; a power cut may lose the last few turns, not the log.
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openSqliteDatabase(file);
     this.db.pragma('foreign_keys = ON');
   }
 
   async migrate(): Promise<void> {
-    this.db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
-    const applied = new Set(
-      (this.db.prepare('SELECT version FROM schema_migrations').all() as Row[]).map((r) => Number(r.version)),
-    );
-    for (const m of SQLITE_MIGRATIONS) {
-      if (applied.has(m.version)) continue;
-      this.db.transaction(() => {
-        for (const statement of m.statements) this.db.exec(statement);
-        this.db.prepare('INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)').run(m.version, Date.now());
-      }).immediate();
-    }
+    applySqliteMigrations(this.db, 'schema_migrations', SQLITE_MIGRATIONS);
   }
 
   async insertTurn(t: NewTurnRow): Promise<void> {

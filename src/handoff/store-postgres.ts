@@ -21,7 +21,6 @@ import type {
   TicketStatus,
 } from './types.js';
 
-
 const TABLES = `
 CREATE TABLE IF NOT EXISTS staff (
   id TEXT PRIMARY KEY, channel TEXT NOT NULL, platform_user_id TEXT NOT NULL, commune_code TEXT,

@@ -1,5 +1,6 @@
 /** The one HTTP error handler: maps AppError codes (and body-parser failures) to statuses and JSON bodies. */
 import type { ErrorRequestHandler } from 'express';
+import type { z } from 'zod';
 import { AppError, type AppErrorCode } from '../errors/app-error.js';
 
 const STATUS: Record<AppErrorCode, number> = {
@@ -28,4 +29,14 @@ export function httpErrorHandler(log: (line: string) => void): ErrorRequestHandl
     }
     res.status(STATUS[appError.code]).json({ error: appError.code, message: appError.message });
   };
+}
+
+/** Validates a request part with its schema; the first problem becomes a 400 naming the field. */
+export function parseRequest<T>(schema: z.ZodType<T>, value: unknown): T {
+  const r = schema.safeParse(value);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new AppError('invalid_request', `${issue?.path.join('.') || 'yêu cầu'}: ${issue?.message ?? 'không hợp lệ'}`);
+  }
+  return r.data;
 }

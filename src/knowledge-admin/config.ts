@@ -5,9 +5,7 @@
  */
 import { z } from 'zod';
 import { AppError } from '../errors/app-error.js';
-import { StorageEnvSchema } from '../storage/config.js';
-
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+import { blankToUndefined, StorageEnvSchema } from '../storage/config.js';
 
 /** DATABASE_URL, DATABASE_SCHEMA, REDIS_URL and REDIS_PREFIX are validated exactly as src/storage/config.ts does. */
 export const KnowledgeAdminConfigSchema = StorageEnvSchema.pick({

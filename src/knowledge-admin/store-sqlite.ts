@@ -2,9 +2,7 @@
  * The embedded default store of knowledge edits: DATA_DIR/knowledge-edits.sqlite in WAL mode. `npm run kb --
  * publish` opens the same file from another process; WAL readers never wait for the service's writes.
  */
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { applySqliteMigrations, openSqliteDatabase, type SqliteDatabase } from '../storage/sqlite-database.js';
 import { currentVersionsSql, MIGRATIONS_TABLE, rowToAudit, rowToPublication, rowToVersion, SQLITE_MIGRATIONS } from './store-sql.js';
 import {
   clampList,
@@ -22,27 +20,15 @@ const time = (v: unknown) => new Date(Number(v));
 
 export class SqliteKnowledgeEditStore implements KnowledgeEditStore {
   readonly backend = 'sqlite' as const;
-  private readonly db: Database.Database;
+  private readonly db: SqliteDatabase;
 
   /** `file` may be ':memory:' for tests. */
   constructor(file: string) {
-    if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openSqliteDatabase(file);
   }
 
   async migrate(): Promise<void> {
-    this.db.exec(`CREATE TABLE IF NOT EXISTS ${MIGRATIONS_TABLE} (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`);
-    const applied = new Set((this.db.prepare(`SELECT version FROM ${MIGRATIONS_TABLE}`).all() as Row[]).map((r) => Number(r.version)));
-    for (const m of SQLITE_MIGRATIONS) {
-      if (applied.has(m.version)) continue;
-      this.db.transaction(() => {
-        for (const statement of m.statements) this.db.exec(statement);
-        this.db.prepare(`INSERT INTO ${MIGRATIONS_TABLE} (version, applied_at) VALUES (?, ?)`).run(m.version, Date.now());
-      }).immediate();
-    }
+    applySqliteMigrations(this.db, MIGRATIONS_TABLE, SQLITE_MIGRATIONS);
   }
 
   async appendVersion(v: NewGuideVersion, expectedLatest?: number | null): Promise<GuideVersion> {

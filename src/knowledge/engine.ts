@@ -7,7 +7,7 @@ import { featureVector, predict, summarize } from './decision.js';
 import { composeGuideAnswer, composeUncovered, type Suggestion } from './compose.js';
 import { SMALLTALK_PREFIX } from './entries.js';
 import type { Guide, Indicator, SmalltalkIntent } from './schema.js';
-import { contentTokens, normalizeText, tokenize } from '../text/normalize.js';
+import { contentTokens, tokenize } from '../text/normalize.js';
 import { foldDiacritics } from '../text/fold.js';
 
 export type AskStatus = 'answered' | 'uncovered' | 'smalltalk';
@@ -42,8 +42,8 @@ const QUESTION_SIGNALS =
   /\?|\b(gi|j|sao|s|nao|dau|khong|ko|k|hok|chua|bao nhieu|bn|the nao|ntn|hoi|giup|can|muon|lam on|huong dan|chi cho|duoc khong)\b/;
 
 /** Checked on the raw folded text (for "?" and "k") and on the normalised tokens (typos: "gif" is "gì"). */
-function asksSomething(text: string): boolean {
-  return QUESTION_SIGNALS.test(foldDiacritics(text.toLowerCase())) || QUESTION_SIGNALS.test(normalizeText(text));
+function asksSomething(text: string, tokens: readonly string[]): boolean {
+  return QUESTION_SIGNALS.test(foldDiacritics(text.toLowerCase())) || QUESTION_SIGNALS.test(tokens.join(' '));
 }
 
 /** Content words of the small-talk examples, and those of them no guide title or keyword uses. */
@@ -154,13 +154,14 @@ export class AnswerEngine {
       .filter((g): g is Guide => g !== undefined)
       .map((g) => ({ topic: g.id, title: g.title }));
 
-    const content = contentTokens(tokenize(q));
+    const tokens = tokenize(q);
+    const content = contentTokens(tokens);
     const st = summary.smalltalk;
     const best = summary.best;
     const bestScore = best?.score ?? 0;
     const smalltalkWins =
       content.length === 0 ||
-      (!asksSomething(q) &&
+      (!asksSomething(q, tokens) &&
         content.some((t) => this.smalltalkVocabulary.only.has(t)) &&
         (st?.score ?? 0) >= (summary.outOfScope?.score ?? 0)) ||
       (content.length <= MAX_SMALLTALK_WORDS &&

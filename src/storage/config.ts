@@ -14,7 +14,8 @@
 import { z } from 'zod';
 import { AppError } from '../errors/app-error.js';
 
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+/** An empty or blank variable counts as unset (a `.env` line `REDIS_URL=` must not fail validation). */
+export const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
 
 export const SCHEMA_NAME_PATTERN = /^[a-z_][a-z0-9_]{0,62}$/;
 

@@ -1,5 +1,6 @@
 /**
- * Opens the embedded SQLite database shared by the channel stores (inbox, tokens, bot state).
+ * Opens an embedded SQLite database: the channel stores (inbox, tokens, bot state), the turn log, the
+ * knowledge edits and the handoff store all open their files this way.
  *
  * WAL with synchronous=NORMAL: a committed transaction is in the WAL file (the OS page cache) before the call
  * returns, so it survives a crash or `kill -9` of the process; only a power cut or kernel crash can drop the
@@ -11,6 +12,12 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 
 export type SqliteDatabase = Database.Database;
+
+/** A numbered schema step; a store lists its steps in order and each runs once. */
+export interface SqliteMigration {
+  version: number;
+  statements: readonly string[];
+}
 
 export function openSqliteDatabase(file: string): SqliteDatabase {
   if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
@@ -28,4 +35,20 @@ export function openSqliteDatabase(file: string): SqliteDatabase {
  */
 export function disableBlockingBusyWait(db: SqliteDatabase): void {
   db.pragma('busy_timeout = 0');
+}
+
+/**
+ * Applies the steps not yet recorded in `table`, each in its own immediate transaction with its record, so
+ * two processes opening the same file never apply a step twice.
+ */
+export function applySqliteMigrations(db: SqliteDatabase, table: string, migrations: readonly SqliteMigration[]): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS ${table} (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)`);
+  const applied = new Set((db.prepare(`SELECT version FROM ${table}`).all() as Array<{ version: number }>).map((r) => Number(r.version)));
+  for (const m of migrations) {
+    if (applied.has(m.version)) continue;
+    db.transaction(() => {
+      for (const statement of m.statements) db.exec(statement);
+      db.prepare(`INSERT INTO ${table} (version, applied_at) VALUES (?, ?)`).run(m.version, Date.now());
+    }).immediate();
+  }
 }

@@ -222,7 +222,7 @@ describe('guide editing API', () => {
     expect(html).toContain('<html lang="vi">');
     expect(html).toContain('href="/admin"');
     expect(html).not.toMatch(/https?:\/\//);
-    for (const asset of ['guides.js', 'guides-common.js', 'guides-editor.js', 'guides-panels.js', 'guides.css']) {
+    for (const asset of ['guides.js', 'admin-common.js', 'guides-editor.js', 'guides-panels.js', 'guides.css']) {
       const r = await fetch(`${svc.base}/admin/assets/${asset}`);
       expect(r.status, asset).toBe(200);
       // No resource from elsewhere (the only URL is the sample source in the new-guide template).

@@ -1,13 +1,12 @@
 // Admin dashboard: login, charts, triage queue, search, action log, CSV export. Plain ES module, served by
 // the app; the token lives in sessionStorage only and goes out as "Authorization: Bearer …".
+import { $, h, logout, showLogin, STORAGE, toast } from './admin-common.js';
 import { drawGroupChart, drawTimeChart } from './charts.js';
 
-const $ = (id) => document.getElementById(id);
 const fmt = new Intl.NumberFormat('vi-VN');
 const pctFmt = new Intl.NumberFormat('vi-VN', { maximumFractionDigits: 1 });
 const formatPct = (p) => (p === null || p === undefined ? '–' : `${pctFmt.format(p)}%`);
 const dateTime = new Intl.DateTimeFormat('vi-VN', { dateStyle: 'short', timeStyle: 'short' });
-const STORAGE = { token: 'admin.token', actor: 'admin.actor' };
 const STATUS_LABEL = { answered: 'trả lời được', uncovered: 'chưa trả lời được', smalltalk: 'chào hỏi' };
 const KIND_LABEL = {
   attach_to_guide: 'gắn vào hướng dẫn',
@@ -44,43 +43,9 @@ async function api(path, options = {}) {
 
 const getJson = async (path) => (await api(path)).json();
 
-function toast(message, kind = 'ok') {
-  const t = $('toast');
-  t.textContent = message;
-  t.className = `toast ${kind}`;
-  t.hidden = false;
-  clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => (t.hidden = true), 5000);
-}
 
-function h(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) {
-    if (v === undefined || v === null || v === false) continue;
-    if (k === 'class') node.className = v;
-    else if (k.startsWith('on')) node.addEventListener(k.slice(2), v);
-    else if (k === 'dataset') Object.assign(node.dataset, v);
-    else node.setAttribute(k, v === true ? '' : String(v));
-  }
-  for (const c of children.flat()) if (c !== undefined && c !== null && c !== false) node.append(c instanceof Node ? c : String(c));
-  return node;
-}
 
 // ---------- login ----------
-
-function showLogin(message) {
-  $('app-view').hidden = true;
-  $('who').hidden = true;
-  $('login-view').hidden = false;
-  $('login-error').hidden = !message;
-  $('login-error').textContent = message || '';
-  $('login-actor').value = sessionStorage.getItem(STORAGE.actor) || '';
-}
-
-function logout(message) {
-  sessionStorage.removeItem(STORAGE.token);
-  showLogin(message);
-}
 
 $('login-form').addEventListener('submit', async (event) => {
   event.preventDefault();

@@ -1,7 +1,7 @@
 // The Markdown editor of one guide: a textarea with line numbers, each validation error shown next to the
 // line of its field (title, questions.3, sources.0.url, a section heading…), and the same errors as a list
 // under the editor. Lines never wrap, so a line number always maps to one row.
-import { $, h } from './guides-common.js';
+import { $, h } from './admin-common.js';
 
 const LINE_HEIGHT = 20;
 const PAD_TOP = 8;

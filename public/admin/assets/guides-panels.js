@@ -1,6 +1,6 @@
 // Side panels of the guide editor: preview of the draft (sample questions + a test question), the versions
 // of the open guide with their diffs and rollback, and the audit log of every change.
-import { $, ACTION_LABEL, api, formatTime, h, STATUS_LABEL } from './guides-common.js';
+import { $, ACTION_LABEL, api, formatTime, h, STATUS_LABEL } from './admin-common.js';
 
 const pct = (x) => `${Math.round(x * 100)}%`;
 

@@ -1,6 +1,6 @@
 // The "Hướng dẫn" page of the admin area: list of guides, Markdown editor with errors next to their fields,
 // preview, save, publish, versions with diffs and rollback, audit log. Plain ES module, no external resources.
-import { $, api, author, confirmClick, formatTime, h, setUnauthorizedHandler, STORAGE, toast } from './guides-common.js';
+import { $, api, author, confirmClick, formatTime, h, logout, setUnauthorizedHandler, showLogin, STORAGE, toast } from './admin-common.js';
 import { GuideEditor, guideTemplate } from './guides-editor.js';
 import { loadAudit, loadVersions, renderPreview } from './guides-panels.js';
 
@@ -16,19 +16,6 @@ const editor = new GuideEditor({
 
 // ---------- login ----------
 
-function showLogin(message) {
-  $('app-view').hidden = true;
-  $('who').hidden = true;
-  $('login-view').hidden = false;
-  $('login-error').hidden = !message;
-  $('login-error').textContent = message || '';
-  $('login-actor').value = sessionStorage.getItem(STORAGE.actor) || '';
-}
-
-function logout(message) {
-  sessionStorage.removeItem(STORAGE.token);
-  showLogin(message);
-}
 setUnauthorizedHandler((message) => logout(message));
 
 $('login-form').addEventListener('submit', async (event) => {

@@ -1,26 +1,18 @@
 // Commune staff page: join codes, direct registration, staff list, tickets and suggestions. Plain ES module;
-// the admin token is the one kept in sessionStorage by the dashboard ("admin.token").
-const $ = (id) => document.getElementById(id);
-const TOKEN_KEY = 'admin.token';
+// the admin token is the one kept in sessionStorage by the dashboard (admin-common.js).
+import { $, STORAGE, toast } from './admin-common.js';
+
 const dateTime = new Intl.DateTimeFormat('vi-VN', { dateStyle: 'short', timeStyle: 'short' });
 const STATUS = { open: 'chờ nhận', claimed: 'đang trả lời', closed: 'đã đóng' };
 const CHANNEL = { zalo: 'Zalo', messenger: 'Messenger' };
 
-function toast(message) {
-  const t = $('toast');
-  t.textContent = message;
-  t.hidden = false;
-  clearTimeout(toast.timer);
-  toast.timer = setTimeout(() => (t.hidden = true), 5000);
-}
-
 async function api(path, options = {}) {
   const res = await fetch(path, {
     ...options,
-    headers: { Authorization: `Bearer ${sessionStorage.getItem(TOKEN_KEY)}`, ...(options.body ? { 'Content-Type': 'application/json' } : {}) },
+    headers: { Authorization: `Bearer ${sessionStorage.getItem(STORAGE.token)}`, ...(options.body ? { 'Content-Type': 'application/json' } : {}) },
   });
   if (res.status === 401 || res.status === 403) {
-    sessionStorage.removeItem(TOKEN_KEY);
+    sessionStorage.removeItem(STORAGE.token);
     showLogin('Mã quản trị không đúng hoặc đã hết phiên.');
     throw new Error('unauthorized');
   }
@@ -93,7 +85,7 @@ async function load() {
 
 $('staff-login-form').addEventListener('submit', (e) => {
   e.preventDefault();
-  sessionStorage.setItem(TOKEN_KEY, $('staff-token').value.trim());
+  sessionStorage.setItem(STORAGE.token, $('staff-token').value.trim());
   load().catch((err) => err.message !== 'unauthorized' && toast(err.message));
 });
 
@@ -122,5 +114,5 @@ $('staff-form').addEventListener('submit', async (e) => {
   }
 });
 
-if (sessionStorage.getItem(TOKEN_KEY)) load().catch((err) => (err.message === 'unauthorized' ? null : toast(err.message)));
+if (sessionStorage.getItem(STORAGE.token)) load().catch((err) => (err.message === 'unauthorized' ? null : toast(err.message)));
 else showLogin();

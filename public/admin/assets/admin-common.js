@@ -1,5 +1,5 @@
-// Shared helpers of the guide editor page: API calls with the admin token and the administrator's name,
-// element building, toasts, dates. The token and name live in sessionStorage (same keys as the dashboard).
+// Shared helpers of the admin pages (dashboard, guide editor, commune staff): the stored token and name,
+// API calls with them, element building, toasts, dates, the login panel.
 
 export const STORAGE = { token: 'admin.token', actor: 'admin.actor' };
 export const DEFAULT_AUTHOR = 'quản trị viên';
@@ -93,3 +93,18 @@ export const ACTION_LABEL = {
 };
 
 export const STATUS_LABEL = { answered: 'trả lời', uncovered: 'chưa trả lời được', smalltalk: 'chào hỏi' };
+
+/** Shows the login panel of the dashboard and guide editor pages (the same element ids on both). */
+export function showLogin(message) {
+  $('app-view').hidden = true;
+  $('who').hidden = true;
+  $('login-view').hidden = false;
+  $('login-error').hidden = !message;
+  $('login-error').textContent = message || '';
+  $('login-actor').value = sessionStorage.getItem(STORAGE.actor) || '';
+}
+
+export function logout(message) {
+  sessionStorage.removeItem(STORAGE.token);
+  showLogin(message);
+}
